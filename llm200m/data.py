@@ -779,6 +779,7 @@ def prepare_sft(source: str, tokenizer, seq_len: int, split: str = "train", limi
             last = max((i for i, m in enumerate(messages) if m["role"] == "assistant"), default=None)
             if last is None: data.skipped += 1
             else: usable.append(messages[:last + 1])
+        if not usable: continue
         encoded = tokenizer([m["content"] for conv in usable for m in conv], add_special_tokens=False)["input_ids"]
         pos = 0
         for conv in usable:
