@@ -140,18 +140,19 @@ def evals_since_best(evals: list[dict]) -> int:
     best = min(range(len(evals)), key=lambda i: evals[i]["val_loss"])
     return len(evals) - 1 - best
 
-def overfitting_verdict(evals: list[dict], k: int = 3) -> dict:
-    "First stretch of `k` evaluations in a row where val_loss rose while train_loss_avg fell (evals in step order)"
+def overfitting_verdict(evals: list[dict], k: int = 3, min_delta: float = 0.0) -> dict:
+    "First stretch of `k` evaluations in a row where val_loss rose (by more than `min_delta`) while train_loss_avg fell"
+    if k < 1: raise ValueError(f"k={k}: overfitting needs at least 1 rising evaluation (3 is the default; fewer raises false alarms)")
     run = 0
-    for i in range(1, len(evals)):
+    for i in range(1, len(evals)):  # evals in step order
         prev, cur = evals[i - 1], evals[i]
-        rising = cur["val_loss"] > prev["val_loss"]
+        rising = cur["val_loss"] > prev["val_loss"] + min_delta
         falling = cur.get("train_loss_avg") is not None and prev.get("train_loss_avg") is not None and cur["train_loss_avg"] < prev["train_loss_avg"]
         run = run + 1 if rising and falling else 0
         if run == k:
             start = evals[i - k]
             return {"detected": True, "since_step": start["step"],
-                    "evidence": f"val rose {k} evals in a row from step {start['step']} ({start['val_loss']:.3f} -> "
+                    "evidence": f"val rose {k} eval{'s' * (k > 1)} in a row from step {start['step']} ({start['val_loss']:.3f} -> "
                                 f"{cur['val_loss']:.3f} at step {cur['step']}) while train fell "
                                 f"({start['train_loss_avg']:.3f} -> {cur['train_loss_avg']:.3f})"}
     return {"detected": False, "since_step": None, "evidence": None}
@@ -159,13 +160,17 @@ def overfitting_verdict(evals: list[dict], k: int = 3) -> dict:
 # %% ../nbs/02_pretrain.ipynb 26
 class RunLog:
     "This run's entry in the metrics JSON file, rewritten atomically after every change"
-    def __init__(self, path, run: dict, resume_step: int | None = None):
+    def __init__(self, path, run: dict, resume_step: int | None = None, resume_evals: list | None = None):
+        "Continue the entry of `run['run_id']` from step `resume_step` (its checkpoint holding `resume_evals`) or start one"
         self.path = Path(path)
         self.data = self._read()
         same = [r for r in self.data["runs"] if r.get("run_id") == run["run_id"]] if resume_step is not None else []
         if same:
             self.run = same[-1]
-            self.run["history"] = [h for h in self.run.get("history", []) if h.get("step", 0) <= resume_step]
+            # the `latest` save of step s comes before the evaluation of step s: one the checkpoint lacks is redone, so dropped
+            held = None if resume_evals is None else {e["step"] for e in resume_evals}
+            self.run["history"] = [h for h in self.run.get("history", []) if h.get("step", 0) <= resume_step
+                                   and (held is None or "val_loss" not in h or h.get("step") in held)]
             self.run.setdefault("resumed_at", []).append({"step": resume_step, "time": now()})
             self.run.update(status="running", finished=None)
         else:
@@ -278,9 +283,9 @@ def _restore(state: dict, optimizer, scaler, train_batches):
     torch.set_rng_state(state["rng_cpu"])
     if torch.cuda.is_available() and state.get("rng_cuda"): torch.cuda.set_rng_state_all(state["rng_cuda"])
 
-def _trainer_state(cfg, step, tokens, elapsed, optimizer, scaler, train_batches, evals, nan_skipped, run_id) -> dict:
+def _trainer_state(cfg, step, tokens, elapsed, optimizer, scaler, train_batches, evals, nan_skipped, run_id, since_eval=()) -> dict:
     "Everything besides the weights that an exact resume needs: tensors, numbers, strings and lists only"
-    return {"step": step, "tokens": tokens, "elapsed_s": elapsed, "optimizer": optimizer.state_dict(),
+    return {"step": step, "tokens": tokens, "elapsed_s": elapsed, "since_eval": list(since_eval), "optimizer": optimizer.state_dict(),
             "scaler": scaler.state_dict() if scaler is not None else None, "sampler": train_batches.state_dict(),
             "rng_cpu": torch.get_rng_state(), "rng_cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
             "evals": evals, "nan_steps_skipped": nan_skipped, "run_id": run_id, "train_config": asdict(cfg)}
@@ -328,14 +333,19 @@ def train(model: torch.nn.Module, cfg: TrainConfig, train_batches, val_batches: 
     log = RunLog(Path(cfg.stats_dir) / METRICS_NAME, {
         "run_id": run_id, "phase": cfg.phase, "started": now(), **(run_info or {}), "device": dev_name, "precision": precision,
         "processes": world, "params": base.num_params(), "model_config": asdict(base.cfg), "train_config": asdict(cfg)},
-        resume_step=step if state else None) if master else None
+        resume_step=step if state else None, resume_evals=evals if state else None) if master else None
     best_dir, latest_dir = Path(cfg.out_dir) / f"{cfg.phase}_best", Path(cfg.out_dir) / f"{cfg.phase}_latest"
-    snapshot = lambda: {**_trainer_state(cfg, step, tokens, elapsed, optimizer, scaler, train_batches, evals, nan_skipped, run_id),
+    snapshot = lambda: {**_trainer_state(cfg, step, tokens, elapsed, optimizer, scaler, train_batches, evals, nan_skipped, run_id, since_eval),
                         **(extra_state() if extra_state else {})}
     to_save = to_save or (lambda: base)  # what checkpoints hold; fine-tuning with LoRA saves merged weights
     best_val = min((e["val_loss"] for e in evals), default=math.inf)
     plot = LivePlot() if (live_plot and master) else None
-    losses, window, since_eval, nan_streak, stop, status, overfit = [], [], [], 0, None, "running", {"detected": False}
+    losses, window, nan_streak, stop, status = [], [], 0, None, "running"
+    since_eval = list(s.get("since_eval", []))  # train losses since the last evaluation: its train_loss_avg survives a resume
+    overfit = overfitting_verdict(evals, cfg.overfit_evals)
+    if master:  # the entry carries a verdict and a best from the start (a resume's: those of the evaluations it restored)
+        best = min(evals, key=lambda e: e["val_loss"], default=None)
+        log.update(overfitting=overfit, best={"step": best["step"], "val_loss": round(best["val_loss"], 6)} if best else None)
     bar = tqdm(total=cfg.max_steps, initial=step, desc=cfg.phase, disable=not master, dynamic_ncols=True, mininterval=0.5)
     t_last = time.perf_counter()
     try:
@@ -356,9 +366,9 @@ def train(model: torch.nn.Module, cfg: TrainConfig, train_batches, val_batches: 
                         save_training_checkpoint(best_dir, to_save(), tokenizer, snapshot())
                         log.update(best={"step": step, "val_loss": round(best_val, 6)})
                 verdict = overfitting_verdict(evals, cfg.overfit_evals)
-                if verdict["detected"] and not overfit["detected"]:
-                    overfit = verdict
-                    if master: log.update(overfitting=verdict); bar.write(f"overfitting: {verdict['evidence']}")
+                if master: log.update(overfitting=verdict)  # at every evaluation, detected or not
+                if verdict["detected"] and not overfit["detected"] and master: bar.write(f"overfitting: {verdict['evidence']}")
+                overfit = verdict
                 if not stop and cfg.patience and evals_since_best(evals) >= cfg.patience:
                     stop = ("early_stopped", f"no new best val loss in {cfg.patience} evaluations")
             if stop: break
