@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import numpy as np
+import pyarrow.compute as pc
 import torch
 import datasets
 from datasets import Dataset, DatasetDict, Features, IterableDataset, Value
@@ -586,16 +587,19 @@ def document_separator_id(tokenizer) -> int:
     raise ValueError("This tokenizer has no document separator (<|endoftext|>, or a bos / eos token) to put between documents")
 
 def split_documents(ds: Dataset, val_fraction: float, seed: int = 0) -> tuple[Dataset, Dataset]:
-    "A deterministic random split of whole documents into (train, validation), at least one document each"
+    "A deterministic random split of whole documents into (train, validation) holding out ~`val_fraction` of the text"
     if not 0 < val_fraction < 1: raise ValueError(f"val_fraction={val_fraction}: must be between 0 and 1 (e.g. 0.01)")
     n = len(ds)
-    n_val = max(1, round(n * val_fraction))
-    if n - n_val < 1: raise ValueError(f"{n} document(s) cannot be split into train and validation: add text, or pass a val_source")
+    if n < 2: raise ValueError(f"{n} document(s) cannot be split into train and validation: add text, or pass a val_source")
     order = np.random.default_rng(seed).permutation(n)
+    # documents differ in size by orders of magnitude (a module's source vs a short one), so hold out a fraction of
+    # the *text*: documents drawn in random order until that fraction of the characters is reached
+    chars = pc.utf8_length(ds.with_format("arrow")["text"]).to_numpy()[order]
+    n_val = min(max(1, int(np.searchsorted(np.cumsum(chars), val_fraction * chars.sum())) + 1), n - 1)
     return ds.select(np.sort(order[n_val:])), ds.select(np.sort(order[:n_val]))
 
 # %% ../nbs/01_data.ipynb 91
-TOKENS_VERSION = 1  # bump when the file format changes
+TOKENS_VERSION = 2  # bump when the files or the train/val split change
 
 def _tokenize_to_file(ds: Dataset, tokenizer, path: Path, num_proc: int | None, desc: str) -> dict:
     "Write the ids of every document of `ds` (each after the separator) end to end into `path`; return the counts"

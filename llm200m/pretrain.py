@@ -45,11 +45,11 @@ class TrainConfig:
     beta2: float = 0.95              # shorter memory of squared gradients than 0.999: steadier at high lr (GPT-3)
     grad_clip: float = 1.0           # clip the global gradient norm: one bad batch cannot wreck the weights
     dropout: float = 0.0             # overrides the preset's dropout; 0 for pretraining
-    max_steps: int = 400             # optimizer steps, and the horizon of the cosine schedule
+    max_steps: int = 300             # optimizer steps, and the horizon of the cosine schedule
     max_tokens: int | None = None    # stop after this many training tokens (lowers max_steps to match)
     max_minutes: float | None = None # wall-clock budget: when it runs out, evaluate, save and stop
     eval_every: int = 50             # steps between evaluations (and best-checkpoint saves)
-    eval_batches: int = 20           # validation batches per evaluation
+    eval_batches: int = 10           # validation batches per evaluation
     log_every: int = 10              # steps between train records in the metrics file
     save_every: int = 100            # steps between `latest` checkpoints (and one at the end)
     patience: int | None = None      # stop after this many evaluations without a new best val loss
