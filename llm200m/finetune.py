@@ -126,7 +126,7 @@ def prepare_finetuning(cfg: FinetuneConfig, device: torch.device, checkpoint=Non
 
 # %% ../nbs/03_finetune.ipynb 16
 def finetune_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m llm200m.finetune", formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    parser = argparse.ArgumentParser(prog="python -m llm200m.finetune",
         description="Instruction-tune a pretrained checkpoint on chat data (assistant tokens only), fully or with LoRA. "
                     "With no flags: checkpoints/pretrain_best on the embedded pystdlib-sft conversations, a few minutes on a CPU.")
     return add_training_flags(parser, FinetuneConfig(), skip=("preset", "tokenizer", "vocab_size"))

@@ -498,7 +498,8 @@ def add_training_flags(parser: argparse.ArgumentParser, defaults: TrainConfig, s
     for f in fields(cls):
         if f.name in skip or f.name == "phase": continue
         flag, default = FLAG_NAMES.get(f.name, "--" + f.name.replace("_", "-")), getattr(defaults, f.name)
-        kw = dict(dest=f.name, help=f"{helps.get(f.name, '')} (default: {default})".replace("%", "%%"))
+        shown = "" if default is None else f" (default: {default})"  # None: the comment says what happens
+        kw = dict(dest=f.name, help=f"{helps.get(f.name, '')}{shown}".replace("%", "%%"))
         if f.type in (bool, "bool"): parser.add_argument(flag, action="store_const", const=True, default=None, **kw)
         elif f.name == "preset": parser.add_argument(flag, choices=list(PRESETS), **kw)
         elif f.name == "precision": parser.add_argument(flag, choices=["auto", "fp32", "bf16", "fp16"], **kw)
@@ -578,7 +579,7 @@ def finish_message(summary: dict, cfg: TrainConfig, next_command: str | None) ->
 
 # %% ../nbs/02_pretrain.ipynb 54
 def pretrain_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m llm200m.pretrain", formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    parser = argparse.ArgumentParser(prog="python -m llm200m.pretrain",
         description="Pretrain a Llama-style model from scratch. With no flags: the demo preset on the embedded pystdlib "
                     "corpus, a few minutes on a laptop CPU. Several GPUs: torchrun --nproc_per_node=N -m llm200m.pretrain ...")
     return add_training_flags(parser, TrainConfig())
