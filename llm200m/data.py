@@ -567,7 +567,8 @@ def render_chat(tokenizer, messages, add_generation_prompt: bool = False) -> tup
     "Token ids of a conversation and its loss mask (1 on assistant content and its <|end|>)"
     _check_messages(messages)
     ids = _chat_token_ids(tokenizer)
-    contents = tokenizer([m["content"] for m in messages], add_special_tokens=False)["input_ids"]
+    # split_special_tokens: a message that *contains* the text "<|end|>" is text, not the end of its turn
+    contents = tokenizer([m["content"] for m in messages], add_special_tokens=False, split_special_tokens=True)["input_ids"]
     return _assemble(messages, contents, ids, add_generation_prompt)
 
 def chat_stop_ids(tokenizer) -> list[int]:
@@ -575,7 +576,7 @@ def chat_stop_ids(tokenizer) -> list[int]:
     ids = _chat_token_ids(tokenizer)
     return [ids[END_TOKEN], ids[BOS_TOKEN]]
 
-# %% ../nbs/01_data.ipynb 88
+# %% ../nbs/01_data.ipynb 90
 def token_dtype(vocab_size: int) -> np.dtype:
     "uint16 when every id fits in 16 bits (half the disk and memory of uint32), else uint32"
     return np.dtype(np.uint16) if vocab_size <= 2**16 else np.dtype(np.uint32)
@@ -598,7 +599,7 @@ def split_documents(ds: Dataset, val_fraction: float, seed: int = 0) -> tuple[Da
     n_val = min(max(1, int(np.searchsorted(np.cumsum(chars), val_fraction * chars.sum())) + 1), n - 1)
     return ds.select(np.sort(order[n_val:])), ds.select(np.sort(order[:n_val]))
 
-# %% ../nbs/01_data.ipynb 91
+# %% ../nbs/01_data.ipynb 93
 TOKENS_VERSION = 2  # bump when the files or the train/val split change
 
 def _tokenize_to_file(ds: Dataset, tokenizer, path: Path, num_proc: int | None, desc: str) -> dict:
@@ -621,7 +622,7 @@ def _tokenize_to_file(ds: Dataset, tokenizer, path: Path, num_proc: int | None, 
           f"({n_bytes / 1e6 / dt:.2f} MB/s, {n_tokens / dt / 1e6:.2f}M tokens/s)")
     return {"n_tokens": n_tokens, "n_bytes": n_bytes, "n_docs": len(ds), "seconds": round(dt, 3)}
 
-# %% ../nbs/01_data.ipynb 93
+# %% ../nbs/01_data.ipynb 95
 @dataclass
 class TokenData:
     "Memory-mapped token files of one corpus: `train` and `val` (1-D uint16/uint32 arrays), `meta`, and their `dir`"
@@ -680,7 +681,7 @@ def prepare_tokens(source: str, tokenizer, out_dir=".cache/tokens", val_source: 
     except OSError: shutil.rmtree(tmp, ignore_errors=True)  # another process finished the same files first
     return load_token_data(out, tokenizer)
 
-# %% ../nbs/01_data.ipynb 104
+# %% ../nbs/01_data.ipynb 106
 def check_seq_len(seq_len: int, context_length: int) -> None:
     "Refuse a training sequence longer than the model's context"
     if seq_len > context_length:
@@ -697,7 +698,7 @@ def _windows(tokens, starts, seq_len: int):
     w = torch.from_numpy(np.stack([tokens[s:s + seq_len + 1] for s in starts]).astype(np.int64))
     return w[:, :-1].contiguous(), w[:, 1:].contiguous()
 
-# %% ../nbs/01_data.ipynb 105
+# %% ../nbs/01_data.ipynb 107
 class PretrainBatches:
     "Seeded random windows of a token array: x (B, T), y = x shifted by one. Resumable, and DDP-aware"
     def __init__(self, tokens, batch_size: int, seq_len: int, seed: int = 0, rank: int = 0, world_size: int = 1,
@@ -735,7 +736,7 @@ class PretrainBatches:
                 raise ValueError(f"The saved sampler has {key}={state[key]}, this one {mine}: it cannot continue that stream")
         self.step = int(state["step"])
 
-# %% ../nbs/01_data.ipynb 112
+# %% ../nbs/01_data.ipynb 114
 def eval_batches(tokens, batch_size: int, seq_len: int, n_batches: int, rank: int = 0, world_size: int = 1) -> list:
     "The same `n_batches` batches (x, y) of evenly spaced windows on every call; this rank's share under DDP"
     _check_sampler_args(batch_size, seq_len, rank, world_size, None)
@@ -745,7 +746,7 @@ def eval_batches(tokens, batch_size: int, seq_len: int, n_batches: int, rank: in
     starts = np.linspace(0, len(tokens) - seq_len - 1, batch_size * n_batches).round().astype(np.int64)
     return [_windows(tokens, starts[b * batch_size:(b + 1) * batch_size], seq_len) for b in range(rank, n_batches, world_size)]
 
-# %% ../nbs/01_data.ipynb 115
+# %% ../nbs/01_data.ipynb 117
 @dataclass
 class SFTData:
     "Rendered fine-tuning examples, and what happened to the rows that did not make it"
@@ -784,7 +785,7 @@ def prepare_sft(source: str, tokenizer, seq_len: int, split: str = "train", limi
             if last is None: data.skipped += 1
             else: usable.append(messages[:last + 1])
         if not usable: continue
-        encoded = tokenizer([m["content"] for conv in usable for m in conv], add_special_tokens=False)["input_ids"]
+        encoded = tokenizer([m["content"] for conv in usable for m in conv], add_special_tokens=False, split_special_tokens=True)["input_ids"]
         pos = 0
         for conv in usable:
             tokens, mask, truncated = fit_conversation(conv, encoded[pos:pos + len(conv)], ids, seq_len + 1)
@@ -797,7 +798,7 @@ def prepare_sft(source: str, tokenizer, seq_len: int, split: str = "train", limi
                          f"assistant turns, or use a larger seq_len")
     return data
 
-# %% ../nbs/01_data.ipynb 120
+# %% ../nbs/01_data.ipynb 122
 def _pack(lengths: list[int], order, capacity: int, pack: bool) -> list[list[int]]:
     "Example indices grouped into rows of at most `capacity` tokens, greedily in `order`; one per row if not `pack`"
     if not pack: return [[int(i)] for i in order]
@@ -829,7 +830,7 @@ def _as_arrays(examples, seq_len: int) -> list:
                              f"render the examples with prepare_sft(..., seq_len={seq_len})")
     return arrays
 
-# %% ../nbs/01_data.ipynb 121
+# %% ../nbs/01_data.ipynb 123
 class SFTBatches:
     "Shuffled, packed (or padded) batches of SFT examples with labels -100 off the assistant's tokens. Resumable, DDP-aware"
     def __init__(self, examples, batch_size: int, seq_len: int, pad_id: int, seed: int = 0, rank: int = 0, world_size: int = 1,
@@ -872,7 +873,7 @@ class SFTBatches:
                 raise ValueError(f"The saved sampler has {key}={state[key]}, this one {mine}: it cannot continue that stream")
         self.epoch, self.pos = int(state["epoch"]), int(state["pos"])
 
-# %% ../nbs/01_data.ipynb 129
+# %% ../nbs/01_data.ipynb 131
 def sft_eval_batches(examples, batch_size: int, seq_len: int, pad_id: int, n_batches: int | None = None, pack: bool = True,
                      rank: int = 0, world_size: int = 1) -> list:
     "Deterministic batches (x, y) of the examples in order (all of them unless n_batches); this rank's share under DDP"
