@@ -7,15 +7,15 @@ __all__ = ['TEXT_FEATURES', 'CHAT_FEATURES', 'ROLES', 'STDLIB_SKIP_DIRS', 'STDLI
            'SFT_SYSTEM_PROMPT', 'BOOKCORPUS_SENTENCES_PER_DOC', 'OPC_SUBSETS', 'HUB_CORPORA', 'BOS_TOKEN',
            'MAX_DOC_CHARS', 'LOCAL_SUFFIXES', 'EMBEDDED', 'CHAT_HOLDOUT', 'SYSTEM_TOKEN', 'USER_TOKEN',
            'ASSISTANT_TOKEN', 'END_TOKEN', 'ROLE_TOKENS', 'SPECIAL_TOKENS', 'CHAT_TEMPLATE', 'TOKENIZER_VERSION',
-           'TOKENIZER_MAX_CHARS', 'TOKENS_VERSION', 'stdlib_files', 'read_python_source', 'reference_topics',
-           'build_pystdlib', 'load_pystdlib', 'Definition', 'module_name', 'find_definitions', 'definition_chats',
-           'topic_chat', 'build_pystdlib_sft', 'load_pystdlib_sft', 'text_rows', 'bookcorpus_rows', 'wikitext_rows',
-           'code_search_net_rows', 'instruction_rows', 'messages_rows', 'HubCorpus', 'to_schema', 'NotUTF8Error',
-           'check_utf8', 'txt_documents', 'local_files', 'load_local', 'corpus_names', 'load_corpus', 'load_chat',
-           'train_tokenizer', 'load_tokenizer', 'tokenizer_fingerprint', 'get_tokenizer', 'token_byte_lengths',
-           'render_chat', 'chat_stop_ids', 'token_dtype', 'document_separator_id', 'split_documents', 'TokenData',
-           'load_token_data', 'prepare_tokens', 'check_seq_len', 'PretrainBatches', 'eval_batches', 'SFTData',
-           'fit_conversation', 'prepare_sft', 'SFTBatches', 'sft_eval_batches']
+           'TOKENIZER_MAX_CHARS', 'TOKENS_VERSION', 'generated_codec_table', 'stdlib_files', 'read_python_source',
+           'reference_topics', 'build_pystdlib', 'load_pystdlib', 'Definition', 'module_name', 'find_definitions',
+           'definition_chats', 'topic_chat', 'build_pystdlib_sft', 'load_pystdlib_sft', 'text_rows', 'bookcorpus_rows',
+           'wikitext_rows', 'code_search_net_rows', 'instruction_rows', 'messages_rows', 'HubCorpus', 'to_schema',
+           'NotUTF8Error', 'check_utf8', 'txt_documents', 'local_files', 'load_local', 'corpus_names', 'load_corpus',
+           'load_chat', 'train_tokenizer', 'load_tokenizer', 'tokenizer_fingerprint', 'get_tokenizer',
+           'token_byte_lengths', 'render_chat', 'chat_stop_ids', 'token_dtype', 'document_separator_id',
+           'split_documents', 'TokenData', 'load_token_data', 'prepare_tokens', 'check_seq_len', 'PretrainBatches',
+           'eval_batches', 'SFTData', 'fit_conversation', 'prepare_sft', 'SFTBatches', 'sft_eval_batches']
 
 # %% ../nbs/01_data.ipynb 4
 import ast, codecs, hashlib, io, json, os, platform, re, shutil, sys, sysconfig, textwrap, time, tokenize, zlib
@@ -53,13 +53,19 @@ def _with_fingerprint(ds: Dataset, fingerprint: str) -> Dataset:
 STDLIB_SKIP_DIRS = {"test", "tests", "idle_test", "site-packages", "dist-packages", "__pycache__"}  # test suites and installed packages are not the library
 STDLIB_SKIP_MODULES = {"__hello__", "__phello__", "this"}  # stubs that test frozen modules; the Zen of Python in rot13
 
+def generated_codec_table(path) -> bool:
+    "True for the character-map tables gencodec.py generated (encodings/cp1252.py, ...): 69 files of data, not code"
+    path = Path(path)
+    return path.parent.name == "encodings" and path.read_bytes().startswith(b'""" Python Character Mapping Codec')
+
 def stdlib_files() -> list[tuple[str, Path]]:
     "(relative path, path) of the running interpreter's standard-library .py files, sorted, test suites excluded"
     root = Path(sysconfig.get_paths()["stdlib"])
     files = [(p.relative_to(root).as_posix(), p) for p in root.rglob("*.py")
              if not STDLIB_SKIP_DIRS & set(p.relative_to(root).parts[:-1])]
     return sorted((rel, p) for rel, p in files if rel != "pydoc_data/topics.py"  # its prose is added as topics
-                  and rel.split("/")[0].removesuffix(".py") not in STDLIB_SKIP_MODULES)
+                  and rel.split("/")[0].removesuffix(".py") not in STDLIB_SKIP_MODULES
+                  and not generated_codec_table(p))  # 1.3 MB of repetitive tables: trivially easy, and they skew validation
 
 def read_python_source(path) -> str:
     "A Python file's text, decoded as its PEP 263 coding line (or UTF-8) says"
@@ -73,7 +79,7 @@ def reference_topics() -> dict[str, str]:
     return dict(sorted((name, text) for text, name in unique.items()))
 
 # %% ../nbs/01_data.ipynb 13
-PYSTDLIB_VERSION = 1  # bump when the recipe changes, so that old caches are not reused
+PYSTDLIB_VERSION = 2  # bump when the recipe changes, so that old caches are not reused
 
 def _load_or_build(path: Path, build: Callable):
     "The data set saved at `path`; built with `build()` and saved there first if missing"
