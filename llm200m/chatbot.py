@@ -255,7 +255,9 @@ def generate_batch(self: Engine, prompts: list[list[int]], settings: SamplingCon
 # %% ../nbs/05_chatbot.ipynb 57
 def copy_bandwidth(n_bytes: int = 256 * 2**20, repeats: int = 5) -> float:
     "Memory bandwidth (bytes/s) of copying a buffer much larger than the CPU caches, counting bytes read + written"
-    src = torch.ones(n_bytes // 4)
+    # random values: on this project's (virtual) build machines a buffer of constants copies at ~71 GB/s and one of
+    # random values at ~42 GB/s (measured); identical pages can be merged or compressed under a hypervisor
+    src = torch.rand(n_bytes // 4)
     dst = torch.empty_like(src)
     dst.copy_(src)                                     # touch every page first
     times = []

@@ -17,7 +17,7 @@ __all__ = ['TEXT_FEATURES', 'CHAT_FEATURES', 'ROLES', 'STDLIB_SKIP_DIRS', 'STDLI
            'split_documents', 'TokenData', 'load_token_data', 'prepare_tokens', 'check_seq_len', 'PretrainBatches',
            'eval_batches', 'SFTData', 'fit_conversation', 'prepare_sft', 'SFTBatches', 'sft_eval_batches']
 
-# %% ../nbs/01_data.ipynb 4
+# %% ../nbs/01_data.ipynb 5
 import ast, codecs, hashlib, io, json, os, platform, re, shutil, sys, sysconfig, textwrap, time, tokenize, zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +32,7 @@ from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 from transformers import AutoTokenizer, PreTrainedTokenizerFast
 from tqdm.auto import tqdm
 
-# %% ../nbs/01_data.ipynb 8
+# %% ../nbs/01_data.ipynb 10
 TEXT_FEATURES = Features({"text": Value("string")})
 CHAT_FEATURES = Features({"messages": [{"role": Value("string"), "content": Value("string")}]})
 ROLES = ("system", "user", "assistant")
@@ -49,7 +49,7 @@ def _with_fingerprint(ds: Dataset, fingerprint: str) -> Dataset:
     "`ds` with a content-derived fingerprint (`from_dict`/`from_list` would give a random one)"
     return Dataset(ds.data, info=ds.info, fingerprint=fingerprint)
 
-# %% ../nbs/01_data.ipynb 10
+# %% ../nbs/01_data.ipynb 12
 STDLIB_SKIP_DIRS = {"test", "tests", "idle_test", "site-packages", "dist-packages", "__pycache__"}  # test suites and installed packages are not the library
 STDLIB_SKIP_MODULES = {"__hello__", "__phello__", "this"}  # stubs that test frozen modules; the Zen of Python in rot13
 
@@ -78,7 +78,7 @@ def reference_topics() -> dict[str, str]:
     for name, text in sorted(topics.items()): unique[text] = name  # the last name in order: 'if' rather than 'else'
     return dict(sorted((name, text) for text, name in unique.items()))
 
-# %% ../nbs/01_data.ipynb 13
+# %% ../nbs/01_data.ipynb 15
 PYSTDLIB_VERSION = 2  # bump when the recipe changes, so that old caches are not reused
 
 def _load_or_build(path: Path, build: Callable):
@@ -104,7 +104,7 @@ def load_pystdlib(cache_dir=".cache/corpora") -> Dataset:
     "The `pystdlib` corpus, built once per Python version and cached under `cache_dir`"
     return _load_or_build(Path(cache_dir) / f"pystdlib-v{PYSTDLIB_VERSION}-{_python_tag()}", build_pystdlib)
 
-# %% ../nbs/01_data.ipynb 18
+# %% ../nbs/01_data.ipynb 20
 @dataclass
 class Definition:
     "A documented module, class, function or method found in the standard library's source"
@@ -137,7 +137,7 @@ def find_definitions(source: str, module: str) -> list[Definition]:
     visit(tree.body, module, False)
     return found
 
-# %% ../nbs/01_data.ipynb 22
+# %% ../nbs/01_data.ipynb 24
 SFT_SYSTEM_PROMPT = "You are a helpful assistant who knows Python and its standard library."
 
 def _pick(key: str, n: int) -> int:
@@ -167,7 +167,7 @@ def topic_chat(text: str) -> list[dict]:
     if title.startswith("The "): title = "the " + title[4:]
     return [_msg("user", f"Explain {title} in Python."), _msg("assistant", text)]
 
-# %% ../nbs/01_data.ipynb 24
+# %% ../nbs/01_data.ipynb 26
 def build_pystdlib_sft() -> DatasetDict:
     "The `pystdlib-sft` chat data set: 'train' and a held-out 'validation' split (~5% of the definitions)"
     rows = {"train": [], "validation": []}
@@ -189,7 +189,7 @@ def load_pystdlib_sft(split: str = "train", cache_dir=".cache/corpora") -> Datas
     if split not in ("train", "validation"): raise ValueError(f"pystdlib-sft has the splits 'train' and 'validation', not {split!r}")
     return _load_or_build(Path(cache_dir) / f"pystdlib-sft-v{PYSTDLIB_VERSION}-{_python_tag()}", build_pystdlib_sft)[split]
 
-# %% ../nbs/01_data.ipynb 29
+# %% ../nbs/01_data.ipynb 31
 def text_rows(batch: dict) -> dict:
     "Rows that are documents already (TinyStories' stories, local files): kept as they are, empty ones dropped"
     return {"text": [t for t in batch["text"] if t and t.strip()]}
@@ -229,7 +229,7 @@ def messages_rows(batch: dict) -> dict:
     "Conversations already in the chat schema (SmolTalk): keep role and content, drop everything else"
     return {"messages": [[_msg(m["role"], m["content"]) for m in conv] for conv in batch["messages"]]}
 
-# %% ../nbs/01_data.ipynb 30
+# %% ../nbs/01_data.ipynb 32
 @dataclass(frozen=True)
 class HubCorpus:
     "Where a hub data set lives and how its rows map onto one of the two schemas"
@@ -260,7 +260,7 @@ HUB_CORPORA: dict[str, HubCorpus] = {
     "smoltalk":        HubCorpus("HuggingFaceTB/smoltalk", messages_rows, "messages", ("all",), (("train", "train"), ("validation", "test"))),
 }
 
-# %% ../nbs/01_data.ipynb 32
+# %% ../nbs/01_data.ipynb 34
 def _column_names(ds) -> list[str]:
     "Columns of a Dataset or IterableDataset (a streamed one may have to show its first row)"
     return ds.column_names if ds.column_names is not None else list(next(iter(ds)).keys())
@@ -270,7 +270,7 @@ def to_schema(raw, to_rows: Callable, schema: str = "text"):
     features = TEXT_FEATURES if schema == "text" else CHAT_FEATURES
     return raw.map(to_rows, batched=True, remove_columns=_column_names(raw), features=features)
 
-# %% ../nbs/01_data.ipynb 42
+# %% ../nbs/01_data.ipynb 44
 def _load_hub(name: str, spec: HubCorpus, split: str, streaming: bool, subset: str | None = None):
     "The raw rows of split `split` of hub corpus `name` (one config, or all of them concatenated)"
     hub_split = spec.hub_split(split)
@@ -288,7 +288,7 @@ def _load_hub(name: str, spec: HubCorpus, split: str, streaming: bool, subset: s
                                   f"'pystdlib' or a local file.") from e
     return parts[0] if len(parts) == 1 else datasets.concatenate_datasets(parts)
 
-# %% ../nbs/01_data.ipynb 45
+# %% ../nbs/01_data.ipynb 47
 BOS_TOKEN = "<|endoftext|>"  # the document separator, prepended to every document and every conversation
 MAX_DOC_CHARS = 1_000_000    # longer documents are cut at a blank line
 
@@ -334,7 +334,7 @@ def txt_documents(files: list, max_chars: int = MAX_DOC_CHARS, chunk_bytes: int 
         except UnicodeDecodeError: check_utf8(path)
         if buffer.strip(): yield from ({"text": d} for d in _split_long(buffer, max_chars))
 
-# %% ../nbs/01_data.ipynb 48
+# %% ../nbs/01_data.ipynb 50
 LOCAL_SUFFIXES = {".txt": "text", ".jsonl": "json", ".json": "json", ".parquet": "parquet"}
 
 def local_files(path) -> tuple[str, list[Path]]:
@@ -374,7 +374,7 @@ def load_local(path, streaming: bool = False, cache_dir=".cache/corpora"):
         if "corresponds to no data" in str(e): raise ValueError(f"{path} is empty: there is nothing to train on.") from None
         raise
 
-# %% ../nbs/01_data.ipynb 53
+# %% ../nbs/01_data.ipynb 55
 EMBEDDED = {"pystdlib": "text", "pystdlib-sft": "messages"}
 CHAT_HOLDOUT = 100  # a chat source without a validation split holds out every 100th row
 
@@ -394,7 +394,7 @@ def _limit(ds, limit: int | None):
     if limit < 1: raise ValueError(f"limit={limit}: must be a positive number of rows (or None for all)")
     return ds.take(limit) if isinstance(ds, IterableDataset) else ds.select(range(min(limit, len(ds))))
 
-# %% ../nbs/01_data.ipynb 54
+# %% ../nbs/01_data.ipynb 56
 def _load(source: str, split: str, limit, streaming: bool, schema: str, cache_dir):
     "Rows of `source` in `schema`: the shared body of load_corpus and load_chat"
     other = {"text": ("load_chat", "a chat data set"), "messages": ("load_corpus", "a pretraining corpus")}[schema]
@@ -443,12 +443,12 @@ def load_chat(source: str, split: str = "train", limit: int | None = None, strea
     "Conversations (one column, 'messages') of a chat data set name (opc-sft-stage2[:subset] too) or a local file or folder"
     return _load(source, split, limit, streaming, "messages", cache_dir)
 
-# %% ../nbs/01_data.ipynb 60
+# %% ../nbs/01_data.ipynb 62
 SYSTEM_TOKEN, USER_TOKEN, ASSISTANT_TOKEN, END_TOKEN = "<|system|>", "<|user|>", "<|assistant|>", "<|end|>"
 ROLE_TOKENS = {"system": SYSTEM_TOKEN, "user": USER_TOKEN, "assistant": ASSISTANT_TOKEN}
 SPECIAL_TOKENS = [BOS_TOKEN, SYSTEM_TOKEN, USER_TOKEN, ASSISTANT_TOKEN, END_TOKEN]
 
-# %% ../nbs/01_data.ipynb 62
+# %% ../nbs/01_data.ipynb 64
 CHAT_TEMPLATE = (
     "{{ '<|endoftext|>' }}"
     "{% for message in messages %}"
@@ -460,7 +460,7 @@ CHAT_TEMPLATE = (
     "{% endfor %}"
     "{% if add_generation_prompt %}{{ '<|assistant|>' }}{% endif %}")
 
-# %% ../nbs/01_data.ipynb 64
+# %% ../nbs/01_data.ipynb 66
 def _text_batches(texts, max_chars: int | None, batch_size: int = 1000) -> Iterator[list[str]]:
     "Lists of documents from a Dataset's 'text' column or an iterable of str, with a progress bar, up to max_chars"
     if isinstance(texts, (Dataset, IterableDataset)): batches = (b["text"] for b in texts.iter(batch_size=batch_size))
@@ -494,7 +494,7 @@ def train_tokenizer(texts, vocab_size: int, out_dir=None, max_chars: int | None 
     if out_dir is not None: tokenizer.save_pretrained(str(out_dir))
     return tokenizer
 
-# %% ../nbs/01_data.ipynb 72
+# %% ../nbs/01_data.ipynb 74
 def load_tokenizer(name_or_dir) -> PreTrainedTokenizerFast:
     "A fast tokenizer from a local directory (e.g. a checkpoint's) or a hub name"
     path = Path(name_or_dir)
@@ -513,7 +513,7 @@ def tokenizer_fingerprint(tokenizer) -> str:
     state = json.loads(tokenizer.backend_tokenizer.to_str())
     return _hash({k: state.get(k) for k in ("added_tokens", "normalizer", "pre_tokenizer", "model")})[:16]
 
-# %% ../nbs/01_data.ipynb 75
+# %% ../nbs/01_data.ipynb 77
 TOKENIZER_VERSION = 1              # bump when train_tokenizer changes
 TOKENIZER_MAX_CHARS = 200_000_000  # ~200 MB of text is plenty to learn 32000 merges
 
@@ -530,7 +530,7 @@ def get_tokenizer(source: str, vocab_size: int, cache_dir=".cache/tokenizers", l
         except OSError: shutil.rmtree(tmp, ignore_errors=True)  # another process saved the same tokenizer first
     return load_tokenizer(out)
 
-# %% ../nbs/01_data.ipynb 78
+# %% ../nbs/01_data.ipynb 80
 def token_byte_lengths(tokenizer) -> torch.LongTensor:
     "UTF-8 bytes that each token id stands for, shape (len(tokenizer),); 0 for special tokens"
     state = json.loads(tokenizer.backend_tokenizer.to_str())
@@ -543,7 +543,7 @@ def token_byte_lengths(tokenizer) -> torch.LongTensor:
     return torch.tensor([n_bytes(i, t) for i, t in enumerate(tokenizer.convert_ids_to_tokens(list(range(len(tokenizer)))))],
                         dtype=torch.long)
 
-# %% ../nbs/01_data.ipynb 81
+# %% ../nbs/01_data.ipynb 83
 def _chat_token_ids(tokenizer) -> dict:
     "Ids of the separator, role and end markers; a clear error if the tokenizer lacks them"
     ids = {tok_str: tokenizer.convert_tokens_to_ids(tok_str) for tok_str in SPECIAL_TOKENS}
@@ -582,7 +582,7 @@ def chat_stop_ids(tokenizer) -> list[int]:
     ids = _chat_token_ids(tokenizer)
     return [ids[END_TOKEN], ids[BOS_TOKEN]]
 
-# %% ../nbs/01_data.ipynb 90
+# %% ../nbs/01_data.ipynb 92
 def token_dtype(vocab_size: int) -> np.dtype:
     "uint16 when every id fits in 16 bits (half the disk and memory of uint32), else uint32"
     return np.dtype(np.uint16) if vocab_size <= 2**16 else np.dtype(np.uint32)
@@ -605,7 +605,7 @@ def split_documents(ds: Dataset, val_fraction: float, seed: int = 0) -> tuple[Da
     n_val = min(max(1, int(np.searchsorted(np.cumsum(chars), val_fraction * chars.sum())) + 1), n - 1)
     return ds.select(np.sort(order[n_val:])), ds.select(np.sort(order[:n_val]))
 
-# %% ../nbs/01_data.ipynb 93
+# %% ../nbs/01_data.ipynb 95
 TOKENS_VERSION = 2  # bump when the files or the train/val split change
 
 def _tokenize_to_file(ds: Dataset, tokenizer, path: Path, num_proc: int | None, desc: str) -> dict:
@@ -628,7 +628,7 @@ def _tokenize_to_file(ds: Dataset, tokenizer, path: Path, num_proc: int | None, 
           f"({n_bytes / 1e6 / dt:.2f} MB/s, {n_tokens / dt / 1e6:.2f}M tokens/s)")
     return {"n_tokens": n_tokens, "n_bytes": n_bytes, "n_docs": len(ds), "seconds": round(dt, 3)}
 
-# %% ../nbs/01_data.ipynb 95
+# %% ../nbs/01_data.ipynb 97
 @dataclass
 class TokenData:
     "Memory-mapped token files of one corpus: `train` and `val` (1-D uint16/uint32 arrays), `meta`, and their `dir`"
@@ -687,7 +687,7 @@ def prepare_tokens(source: str, tokenizer, out_dir=".cache/tokens", val_source: 
     except OSError: shutil.rmtree(tmp, ignore_errors=True)  # another process finished the same files first
     return load_token_data(out, tokenizer)
 
-# %% ../nbs/01_data.ipynb 106
+# %% ../nbs/01_data.ipynb 108
 def check_seq_len(seq_len: int, context_length: int) -> None:
     "Refuse a training sequence longer than the model's context"
     if seq_len > context_length:
@@ -704,7 +704,7 @@ def _windows(tokens, starts, seq_len: int):
     w = torch.from_numpy(np.stack([tokens[s:s + seq_len + 1] for s in starts]).astype(np.int64))
     return w[:, :-1].contiguous(), w[:, 1:].contiguous()
 
-# %% ../nbs/01_data.ipynb 107
+# %% ../nbs/01_data.ipynb 109
 class PretrainBatches:
     "Seeded random windows of a token array: x (B, T), y = x shifted by one. Resumable, and DDP-aware"
     def __init__(self, tokens, batch_size: int, seq_len: int, seed: int = 0, rank: int = 0, world_size: int = 1,
@@ -742,7 +742,7 @@ class PretrainBatches:
                 raise ValueError(f"The saved sampler has {key}={state[key]}, this one {mine}: it cannot continue that stream")
         self.step = int(state["step"])
 
-# %% ../nbs/01_data.ipynb 114
+# %% ../nbs/01_data.ipynb 116
 def eval_batches(tokens, batch_size: int, seq_len: int, n_batches: int, rank: int = 0, world_size: int = 1) -> list:
     "The same `n_batches` batches (x, y) of evenly spaced windows on every call; this rank's share under DDP"
     _check_sampler_args(batch_size, seq_len, rank, world_size, None)
@@ -752,7 +752,7 @@ def eval_batches(tokens, batch_size: int, seq_len: int, n_batches: int, rank: in
     starts = np.linspace(0, len(tokens) - seq_len - 1, batch_size * n_batches).round().astype(np.int64)
     return [_windows(tokens, starts[b * batch_size:(b + 1) * batch_size], seq_len) for b in range(rank, n_batches, world_size)]
 
-# %% ../nbs/01_data.ipynb 117
+# %% ../nbs/01_data.ipynb 119
 @dataclass
 class SFTData:
     "Rendered fine-tuning examples, and what happened to the rows that did not make it"
@@ -804,7 +804,7 @@ def prepare_sft(source: str, tokenizer, seq_len: int, split: str = "train", limi
                          f"assistant turns, or use a larger seq_len")
     return data
 
-# %% ../nbs/01_data.ipynb 122
+# %% ../nbs/01_data.ipynb 124
 def _pack(lengths: list[int], order, capacity: int, pack: bool) -> list[list[int]]:
     "Example indices grouped into rows of at most `capacity` tokens, greedily in `order`; one per row if not `pack`"
     if not pack: return [[int(i)] for i in order]
@@ -836,7 +836,7 @@ def _as_arrays(examples, seq_len: int) -> list:
                              f"render the examples with prepare_sft(..., seq_len={seq_len})")
     return arrays
 
-# %% ../nbs/01_data.ipynb 123
+# %% ../nbs/01_data.ipynb 125
 class SFTBatches:
     "Shuffled, packed (or padded) batches of SFT examples with labels -100 off the assistant's tokens. Resumable, DDP-aware"
     def __init__(self, examples, batch_size: int, seq_len: int, pad_id: int, seed: int = 0, rank: int = 0, world_size: int = 1,
@@ -879,7 +879,7 @@ class SFTBatches:
                 raise ValueError(f"The saved sampler has {key}={state[key]}, this one {mine}: it cannot continue that stream")
         self.epoch, self.pos = int(state["epoch"]), int(state["pos"])
 
-# %% ../nbs/01_data.ipynb 131
+# %% ../nbs/01_data.ipynb 133
 def sft_eval_batches(examples, batch_size: int, seq_len: int, pad_id: int, n_batches: int | None = None, pack: bool = True,
                      rank: int = 0, world_size: int = 1) -> list:
     "Deterministic batches (x, y) of the examples in order (all of them unless n_batches); this rank's share under DDP"
