@@ -654,7 +654,7 @@ def _set(console: Console, name: str, arg: str):
         except ValueError: raise CommandError(f"{_short(arg)!r} is not {takes}") from None
     try: console.session.settings = replace(console.session.settings, **{field: value})
     except ValueError as e: raise CommandError(str(e)) from None
-    console.note(f"{field} = {value}")
+    console.note(f"{field} = {'off (each reply draws afresh)' if value is None else value}")
 
 # %% ../nbs/05_chatbot.ipynb 121
 def _help(console: Console, arg: str):
@@ -732,7 +732,7 @@ def command(self: Console, text: str) -> bool:
     try: return COMMANDS[name](self, arg.strip()) is not False
     except CommandError as e: self.error(f"/{name}: {e}"); return True
 
-# %% ../nbs/05_chatbot.ipynb 136
+# %% ../nbs/05_chatbot.ipynb 137
 DEFAULT_CHECKPOINTS = ("checkpoints/finetune_best", "checkpoints/pretrain_best")
 NO_CHECKPOINT = """No checkpoint to chat with: neither checkpoints/finetune_best nor checkpoints/pretrain_best exists here.
 Make one (from the project root) with
@@ -768,7 +768,7 @@ def chat_parser() -> argparse.ArgumentParser:
     b.add_argument("--rounds", type=int, default=3, help="ABBA rounds (default: %(default)s)")
     return p
 
-# %% ../nbs/05_chatbot.ipynb 137
+# %% ../nbs/05_chatbot.ipynb 138
 def run_benchmark(args) -> int:
     "`--benchmark`: print benchmark_generation's table"
     for flag in ("prompt_tokens", "new_tokens", "rounds"):
@@ -792,7 +792,7 @@ def terminal_lines(prompt: str) -> Iterator[str]:
         try: yield input(prompt)
         except EOFError: print(); return
 
-# %% ../nbs/05_chatbot.ipynb 138
+# %% ../nbs/05_chatbot.ipynb 139
 def banner(console: Console, path: Path, quantize: str | None):
     "What is loaded, and how to get help"
     engine = console.session.engine
@@ -806,7 +806,7 @@ def _prompt_label(color: bool) -> str:
     "The input prompt; readline must be told (\\001...\\002) that colour codes take no room on the line"
     return f"\001{STYLES['user']}\002you> \001{Style.RESET_ALL}\002" if color else "you> "
 
-# %% ../nbs/05_chatbot.ipynb 139
+# %% ../nbs/05_chatbot.ipynb 140
 def main(argv: list[str] | None = None) -> int:
     "Entry point of `python -m llm200m.chatbot`; returns the exit code"
     parser = chat_parser()
@@ -839,7 +839,7 @@ def converse(console: Console, prompt: str | None, path, quantize=None) -> int:
     console.note("bye", "system")
     return code
 
-# %% ../nbs/05_chatbot.ipynb 148
+# %% ../nbs/05_chatbot.ipynb 149
 def chat_panel(session: ChatSession):
     "An ipywidgets chat with `session`: transcript, message box, Send / Clear, and sliders for the sampling settings"
     import ipywidgets as w
@@ -869,5 +869,5 @@ def chat_panel(session: ChatSession):
     panel.controls = dict(message=message, send=send, clear=clear, status=status, transcript=transcript, **sliders)
     return panel
 
-# %% ../nbs/05_chatbot.ipynb 151
+# %% ../nbs/05_chatbot.ipynb 152
 if __name__ == "__main__" and "__file__" in globals(): sys.exit(main())   # `python -m llm200m.chatbot`; never in a notebook
