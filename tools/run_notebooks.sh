@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Execute notebooks top to bottom with Jupyter (outside nbdev_test, slow cells included) and store their outputs,
 # which the docs site and README show. Usage: tools/run_notebooks.sh [nbs/NN_name.ipynb ...] (default: all).
-# Progress bars are turned off (TQDM_DISABLE) so the stored outputs hold results, not widget state.
+# Progress bars are stored as widgets (tqdm's TQDM_DISABLE does not reach bars that pass disable= themselves), so
+# tools/strip_progress_bars.py removes them afterwards: the stored outputs hold results, not widget state.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 notebooks=("$@")
@@ -9,8 +10,9 @@ notebooks=("$@")
 for nb in "${notebooks[@]}"; do
   echo "== $nb"
   start=$(date +%s)
-  TQDM_DISABLE=1 HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 jupyter nbconvert --to notebook --execute --inplace \
+  HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 jupyter nbconvert --to notebook --execute --inplace \
     --ExecutePreprocessor.timeout=1800 --log-level WARN "$nb"
   echo "   $(( $(date +%s) - start )) s"
 done
+python tools/strip_progress_bars.py "${notebooks[@]}"
 nbdev_clean
