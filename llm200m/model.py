@@ -4,10 +4,11 @@
 
 # %% auto 0
 __all__ = ['PRESETS', 'CONFIG_NAME', 'WEIGHTS_NAME', 'ModelConfig', 'get_config', 'RMSNorm', 'rope_tables', 'rotate_half',
-           'apply_rope', 'causal_attention', 'Attention', 'MLP', 'DecoderBlock', 'CrossEntropy', 'cross_entropy',
-           'Llama', 'count_parameters', 'preset_table', 'flops_per_token', 'mfu', 'activation_bytes_per_token',
-           'training_memory', 'KVCache', 'atomic_path', 'unwrap', 'save_checkpoint', 'load_config', 'load_checkpoint',
-           'hf_config', 'to_hf_key', 'from_hf_key', 'to_hf', 'config_from_hf', 'from_hf', 'load_hf', 'get_device']
+           'apply_rope', 'sdpa_expands_kv', 'cuda_capability', 'causal_attention', 'Attention', 'MLP', 'DecoderBlock',
+           'CrossEntropy', 'cross_entropy', 'Llama', 'count_parameters', 'preset_table', 'flops_per_token', 'mfu',
+           'activation_bytes_per_token', 'training_memory', 'KVCache', 'atomic_path', 'unwrap', 'save_checkpoint',
+           'load_config', 'load_checkpoint', 'hf_config', 'to_hf_key', 'from_hf_key', 'to_hf', 'config_from_hf',
+           'from_hf', 'load_hf', 'get_device']
 
 # %% ../nbs/00_model.ipynb 3
 import json, math, os
@@ -113,24 +114,38 @@ def apply_rope(x, cos, sin):
 # %% ../nbs/00_model.ipynb 22
 _HAS_GQA = "enable_gqa" in F.scaled_dot_product_attention.__doc__  # torch >= 2.5 shares KV heads inside the kernel
 
-def causal_attention(q, k, v, dropout_p: float = 0.0):
+def sdpa_expands_kv(device_type: str, dtype: torch.dtype, capability: tuple[int, int] | None = None) -> bool:
+    "True where no fused SDPA kernel takes grouped K/V heads, so they must be repeated to the query heads' width"
+    if not _HAS_GQA: return True
+    if device_type != "cuda": return False  # the CPU flash kernel takes grouped heads
+    # flash and cuDNN take grouped heads in fp16/bf16 from sm80; the memory-efficient kernel never does
+    return dtype not in (torch.float16, torch.bfloat16) or capability is None or capability < (8, 0)
+
+@torch.compiler.assume_constant_result  # a fact about the GPU: torch.compile reads it once while tracing, no graph break
+def cuda_capability(index: int) -> tuple[int, int]: return torch.cuda.get_device_capability(index)
+
+def causal_attention(q, k, v, dropout_p: float = 0.0, expand_kv: bool | None = None):
     "Causal SDPA of q (B, nh, Tq, hs) over k, v (B, nkv, Tk, hs); the queries are the last Tq of Tk positions"
     Tq, Tk = q.size(-2), k.size(-2)
     groups = q.size(1) // k.size(1)
-    if groups > 1 and not _HAS_GQA: k, v = k.repeat_interleave(groups, 1), v.repeat_interleave(groups, 1)
-    kw = dict(dropout_p=dropout_p, enable_gqa=groups > 1) if _HAS_GQA else dict(dropout_p=dropout_p)
+    if groups > 1 and expand_kv is None:  # decided by the hardware unless a caller forces it
+        cap = cuda_capability(q.device.index or 0) if q.is_cuda else None
+        expand_kv = sdpa_expands_kv(q.device.type, q.dtype, cap)
+    if groups > 1 and expand_kv: k, v = k.repeat_interleave(groups, 1), v.repeat_interleave(groups, 1)  # (B, nh, Tk, hs)
+    kw = dict(dropout_p=dropout_p, enable_gqa=True) if groups > 1 and not expand_kv else dict(dropout_p=dropout_p)
     if Tq == Tk: return F.scaled_dot_product_attention(q, k, v, is_causal=True, **kw)
     if Tq == 1: return F.scaled_dot_product_attention(q, k, v, **kw)  # one new token sees everything before it
     mask = torch.ones(Tq, Tk, dtype=torch.bool, device=q.device).tril(diagonal=Tk - Tq)
     return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, **kw)
 
-# %% ../nbs/00_model.ipynb 26
+# %% ../nbs/00_model.ipynb 28
 class Attention(nn.Module):
     "Grouped-query self-attention with RoPE, optionally reading and extending a `KVCache`"
     def __init__(self, cfg: ModelConfig, layer_idx: int):
         super().__init__()
         self.layer_idx, self.n_heads, self.n_kv_heads, self.head_dim = layer_idx, cfg.n_heads, cfg.n_kv_heads, cfg.head_dim
         self.dropout = cfg.dropout
+        self.expand_kv = None  # repeat K/V before SDPA: None lets the hardware decide (sdpa_expands_kv); tests force it
         self.q_proj = nn.Linear(cfg.dim, cfg.dim, bias=False)
         self.k_proj = nn.Linear(cfg.dim, cfg.kv_dim, bias=False)
         self.v_proj = nn.Linear(cfg.dim, cfg.kv_dim, bias=False)
@@ -144,10 +159,10 @@ class Attention(nn.Module):
         v = self.v_proj(x).view(B, T, self.n_kv_heads, self.head_dim).transpose(1, 2)  # (B, nkv, T, hs)
         q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
         if cache is not None: k, v = cache.update(self.layer_idx, k, v)              # (B, nkv, pos+T, hs)
-        y = causal_attention(q, k, v, self.dropout if self.training else 0.0)          # (B, nh, T, hs)
+        y = causal_attention(q, k, v, self.dropout if self.training else 0.0, self.expand_kv)  # (B, nh, T, hs)
         return self.o_proj(y.transpose(1, 2).reshape(B, T, C))
 
-# %% ../nbs/00_model.ipynb 29
+# %% ../nbs/00_model.ipynb 31
 class MLP(nn.Module):
     "SwiGLU feed-forward: down_proj(silu(gate_proj(x)) * up_proj(x))"
     def __init__(self, cfg: ModelConfig):
@@ -160,7 +175,7 @@ class MLP(nn.Module):
     def forward(self, x):  # (B, T, C) -> (B, T, C)
         return self.down_proj(F.silu(self.gate_proj(x)) * self.up_proj(x))
 
-# %% ../nbs/00_model.ipynb 32
+# %% ../nbs/00_model.ipynb 34
 class DecoderBlock(nn.Module):
     "Pre-norm block: x + attn(norm(x)), then x + mlp(norm(x)), with optional residual dropout"
     def __init__(self, cfg: ModelConfig, layer_idx: int):
@@ -175,7 +190,7 @@ class DecoderBlock(nn.Module):
         x = x + self.dropout(self.self_attn(self.input_layernorm(x), cos, sin, cache))
         return x + self.dropout(self.mlp(self.post_attention_layernorm(x)))
 
-# %% ../nbs/00_model.ipynb 34
+# %% ../nbs/00_model.ipynb 36
 class CrossEntropy(torch.autograd.Function):
     "Mean cross-entropy of logits (N, V) against targets (N,), skipping -100; backward is softmax - onehot"
     @staticmethod
@@ -200,7 +215,7 @@ def cross_entropy(logits, targets):
     logits = logits.to(torch.promote_types(logits.dtype, torch.float32))  # bf16/fp16 logits are upcast
     return CrossEntropy.apply(logits.flatten(0, -2), targets.flatten())
 
-# %% ../nbs/00_model.ipynb 38
+# %% ../nbs/00_model.ipynb 40
 class Llama(nn.Module):
     "A Llama-style decoder-only transformer. Knows nothing of files, tokenizers or devices."
     def __init__(self, cfg: ModelConfig):
@@ -228,7 +243,7 @@ class Llama(nn.Module):
             if getattr(module, "_is_residual_projection", False): std /= math.sqrt(2 * self.cfg.n_layers)
             nn.init.normal_(module.weight, mean=0.0, std=std)
 
-# %% ../nbs/00_model.ipynb 40
+# %% ../nbs/00_model.ipynb 42
 @patch
 def forward(self: Llama, idx, targets=None, cache=None, last_only: bool = False):
     "Logits (B, T, vocab) of token ids `idx` (B, T), and the mean cross-entropy against `targets` if given"
@@ -250,7 +265,7 @@ def forward(self: Llama, idx, targets=None, cache=None, last_only: bool = False)
     if targets is None: return logits, None
     return logits, cross_entropy(logits, targets)
 
-# %% ../nbs/00_model.ipynb 50
+# %% ../nbs/00_model.ipynb 52
 @patch
 def num_params(self: Llama, matmul_only: bool = False) -> int:
     "Parameters, each counted once; `matmul_only` keeps the weights used in matrix multiplies (what costs FLOPs)"
@@ -264,7 +279,7 @@ def count_parameters(cfg: ModelConfig, matmul_only: bool = False) -> int:
     "Parameters of a model of shape `cfg`, counted on the meta device (no memory used)"
     with torch.device("meta"): return Llama(cfg).num_params(matmul_only)
 
-# %% ../nbs/00_model.ipynb 53
+# %% ../nbs/00_model.ipynb 55
 def preset_table():
     "A pandas DataFrame of every preset: shape, true parameter count and training FLOPs per token"
     import pandas as pd
@@ -277,7 +292,7 @@ def preset_table():
                          gflop_per_token=round(flops_per_token(c) / 1e9, 3)))
     return pd.DataFrame(rows).set_index("preset")
 
-# %% ../nbs/00_model.ipynb 55
+# %% ../nbs/00_model.ipynb 57
 def flops_per_token(cfg: ModelConfig, seq_len: int | None = None) -> float:
     "Training FLOPs (forward + backward) per token at sequence length `seq_len` (default: full context)"
     T = seq_len or cfg.context_length
@@ -288,30 +303,35 @@ def mfu(tokens_per_s: float, cfg: ModelConfig, seq_len: int, peak_flops: float |
     if not peak_flops: return None
     return tokens_per_s * flops_per_token(cfg, seq_len) / peak_flops
 
-# %% ../nbs/00_model.ipynb 59
-def activation_bytes_per_token(cfg: ModelConfig, autocast: bool = False, activation_checkpointing: bool = False) -> int:
+# %% ../nbs/00_model.ipynb 61
+def activation_bytes_per_token(cfg: ModelConfig, autocast: bool = False, activation_checkpointing: bool = False,
+                               attention: str = "fused", seq_len: int | None = None) -> int:
     "Bytes autograd saves per token for backward (per layer x n_layers + final norm + logits)"
-    d, kv, f, nh = cfg.dim, cfg.kv_dim, cfg.ffn_dim, cfg.n_heads
+    if attention not in ("fused", "expanded", "math"): raise ValueError(f"attention={attention!r}: use fused, expanded or math")
+    d, kv, f, nh, T = cfg.dim, cfg.kv_dim, cfg.ffn_dim, cfg.n_heads, seq_len or cfg.context_length
     if autocast: layer, head = 30 * d + 4 * kv + 8 * f + 4 * nh + 8, 10 * d + 4 + 4 * (cfg.vocab_size + 1)
     else:        layer, head = 4 * (8 * d + 2 * kv + 4 * f + nh + 2), 4 * (3 * d + 1 + cfg.vocab_size + 1)
+    if attention != "fused": layer += (2 if autocast else 4) * 2 * (d - kv)  # K and V saved at the query heads' width
+    if attention == "math": layer += 4 * nh * (T - 1)  # a row of T fp32 scores per head, instead of one log-sum-exp
     if activation_checkpointing:  # each block keeps its fp32 input; one block at a time is recomputed in full
         return cfg.n_layers * 4 * d + layer + head
     return cfg.n_layers * layer + head
 
 def training_memory(cfg: ModelConfig, batch_size: int, seq_len: int | None = None, precision: str = "bf16",
-                    activation_checkpointing: bool = False) -> dict:
-    "Estimated GiB to train `cfg` with AdamW at `batch_size` x `seq_len` in `precision` (fp32 | bf16 | fp16)"
+                    activation_checkpointing: bool = False, attention: str = "fused", trainable: int | None = None) -> dict:
+    "Estimated GiB to train `cfg` with AdamW at `batch_size` x `seq_len` in `precision`; `trainable`: parameters that learn (LoRA)"
     if precision not in ("fp32", "bf16", "fp16"): raise ValueError(f"precision={precision!r}: use fp32, bf16 or fp16")
     T, n, autocast = seq_len or cfg.context_length, count_parameters(cfg), precision != "fp32"
+    learn = n if trainable is None else trainable  # frozen weights need no gradient and no AdamW moments
     gib = 2 ** 30
-    parts = dict(weights=4 * n, grads=4 * n, adamw=8 * n,
+    parts = dict(weights=4 * n, grads=4 * learn, adamw=8 * learn,
                  half_weights=2 * count_parameters(cfg, matmul_only=True) if autocast else 0,
-                 activations=batch_size * T * activation_bytes_per_token(cfg, autocast, activation_checkpointing),
+                 activations=batch_size * T * activation_bytes_per_token(cfg, autocast, activation_checkpointing, attention, T),
                  logits_grad=batch_size * T * 4 * cfg.vocab_size)  # fp32 grad of the logits, alive at the peak
     parts = {k: v / gib for k, v in parts.items()}
     return {**parts, "total": sum(parts.values())}
 
-# %% ../nbs/00_model.ipynb 65
+# %% ../nbs/00_model.ipynb 69
 class KVCache:
     "Preallocated keys and values of every layer: (n_layers, B, n_kv_heads, max_len, head_dim) each"
     def __init__(self, cfg: ModelConfig, batch_size: int = 1, max_len: int | None = None, device=None, dtype=torch.float32):
@@ -339,7 +359,7 @@ def make_cache(self: Llama, batch_size: int = 1, max_len: int | None = None) -> 
     w = self.embed_tokens.weight
     return KVCache(self.cfg, batch_size, max_len, device=w.device, dtype=w.dtype)
 
-# %% ../nbs/00_model.ipynb 71
+# %% ../nbs/00_model.ipynb 75
 @contextmanager
 def atomic_path(path):
     "Yield a temporary path beside `path` that replaces `path` only when the block succeeds"
@@ -357,7 +377,7 @@ def unwrap(model: nn.Module) -> nn.Module:
     model = getattr(model, "module", model)
     return getattr(model, "_orig_mod", model)
 
-# %% ../nbs/00_model.ipynb 72
+# %% ../nbs/00_model.ipynb 76
 CONFIG_NAME, WEIGHTS_NAME = "config.json", "model.safetensors"
 
 def save_checkpoint(model: nn.Module, path) -> Path:
@@ -371,7 +391,7 @@ def save_checkpoint(model: nn.Module, path) -> Path:
     with atomic_path(path / CONFIG_NAME) as tmp: tmp.write_text(json.dumps(asdict(model.cfg), indent=2) + "\n")
     return path
 
-# %% ../nbs/00_model.ipynb 74
+# %% ../nbs/00_model.ipynb 78
 def load_config(path) -> ModelConfig:
     "The `ModelConfig` stored in checkpoint directory `path`"
     path = Path(path)
@@ -414,7 +434,7 @@ def load_checkpoint(path, device="cpu", dtype: torch.dtype | None = None) -> Lla
     model.init_rope(device)
     return model.eval()
 
-# %% ../nbs/00_model.ipynb 80
+# %% ../nbs/00_model.ipynb 84
 def hf_config(cfg: ModelConfig):
     "The `transformers.LlamaConfig` of the same shape as `cfg`"
     from transformers import LlamaConfig
@@ -437,7 +457,7 @@ def to_hf(model: nn.Module):
     hf.load_state_dict({to_hf_key(k): v for k, v in model.state_dict().items()}, strict=True)
     return hf.eval()
 
-# %% ../nbs/00_model.ipynb 81
+# %% ../nbs/00_model.ipynb 85
 def config_from_hf(hf_cfg) -> ModelConfig:
     "The `ModelConfig` of a transformers `LlamaConfig`; refuses features our model does not implement"
     rope = getattr(hf_cfg, "rope_parameters", None) or getattr(hf_cfg, "rope_scaling", None) or {}
@@ -471,7 +491,7 @@ def load_hf(name_or_path: str) -> Llama:
     from transformers import LlamaForCausalLM
     return from_hf(LlamaForCausalLM.from_pretrained(name_or_path)).float()
 
-# %% ../nbs/00_model.ipynb 89
+# %% ../nbs/00_model.ipynb 93
 def get_device(name: str = "auto") -> torch.device:
     "`auto`: CUDA if present, else Apple's MPS, else the CPU; other names are checked before use"
     if name == "auto":

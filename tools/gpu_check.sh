@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The GPU check: one command for a CUDA machine that trains the 200M preset (`llm200m`) for a few minutes per
+# configuration through the real CLI, and prints tokens/s, MFU and peak memory for each:
+#   1. bf16 autocast + torch.compile, micro-batch 32 x 1024 (the H100/A100 recipe)
+#   2. fp16 autocast + GradScaler forced, micro-batch 8 x 1024 (the T4 recipe), with torch.compile
+#   3. torchrun on all GPUs, bf16 + compile (only when there are several)
+# Data: the embedded pystdlib corpus with a 32000-token BPE (no hub access needed), prepared once beforehand.
+# Any error, a non-finite loss, or a loss that does not fall makes it exit non-zero.
+#
+# Usage:  tools/gpu_check.sh [minutes per run, default 2]
+#         tools/gpu_check.sh --cpu-smoke     the same plumbing on a CPU with the tiny preset (checks the script itself)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TOKENIZERS_PARALLELISM=false PYTHONPATH="$root${PYTHONPATH:+:$PYTHONPATH}"
+work=$(mktemp -d "${TMPDIR:-/tmp}/llm200m-gpu-check.XXXXXX")
+cd "$work"   # caches, checkpoints and metrics of the check stay here
+echo "== work directory: $work"
+
+if [ "${1:-}" = "--cpu-smoke" ]; then
+  minutes=0.15
+  model=(--preset tiny --dataset pystdlib --limit 200 --vocab-size 512 --seq-len 64 --device cpu)
+  prep=(--dataset pystdlib --limit 200 --vocab-size 512)
+  runs=("fp32-cpu:--precision fp32 --batch-size 8 --grad-accum 2")
+  multi=2; multi_flags="--precision fp32 --batch-size 8 --grad-accum 1"
+else
+  minutes=${1:-2}
+  model=(--preset llm200m --dataset pystdlib --vocab-size 32000 --seq-len 1024)
+  prep=(--dataset pystdlib --vocab-size 32000)
+  runs=("bf16-compile:--precision bf16 --compile --batch-size 32 --grad-accum 4"
+        "fp16-scaler-compile:--precision fp16 --compile --batch-size 8 --grad-accum 16")
+  multi=$(python -c "import torch; print(torch.cuda.device_count())"); multi_flags="--precision bf16 --compile --batch-size 32 --grad-accum 1"
+fi
+
+echo "== machine"
+python - "${1:-}" <<'PY'
+import sys, platform, torch
+import llm200m
+print(f"python {platform.python_version()} | torch {torch.__version__} | CUDA {torch.version.cuda} | llm200m {llm200m.__version__}")
+if sys.argv[1] == "--cpu-smoke": sys.exit(0)
+if not torch.cuda.is_available(): sys.exit("no CUDA GPU is visible: this check is for a GPU machine (try --cpu-smoke)")
+for i in range(torch.cuda.device_count()):
+    p = torch.cuda.get_device_properties(i)
+    print(f"cuda:{i} {p.name} | capability {p.major}.{p.minor} | {p.total_memory / 2**30:.1f} GiB | {p.multi_processor_count} SMs")
+from torch.nn.attention import sdpa_kernel, SDPBackend
+q = torch.randn(1, 12, 1024, 64, device="cuda", dtype=torch.bfloat16); kv = torch.randn(1, 4, 1024, 64, device="cuda", dtype=torch.bfloat16)
+for backend in (SDPBackend.FLASH_ATTENTION, SDPBackend.CUDNN_ATTENTION, SDPBackend.EFFICIENT_ATTENTION):
+    try:
+        with sdpa_kernel([backend]): torch.nn.functional.scaled_dot_product_attention(q, kv, kv, is_causal=True, enable_gqa=True)
+        print(f"SDPA {backend.name} with grouped K/V heads (bf16): yes")
+    except RuntimeError: print(f"SDPA {backend.name} with grouped K/V heads (bf16): no")
+PY
+
+echo "== preparing the data once: python -m llm200m.data prepare ${prep[*]}"
+python -m llm200m.data prepare "${prep[@]}"
+
+common=(--max-minutes "$minutes" --warmup-steps 10 --lr 6e-4 --min-lr 6e-5 --eval-every 100000 --eval-batches 4
+        --save-every 100000 --log-every 5)
+names=()
+for run in "${runs[@]}"; do
+  name=${run%%:*}; flags=${run#*:}
+  echo "== $name: python -m llm200m.pretrain ${model[*]} $flags (${minutes} min)"
+  # shellcheck disable=SC2086
+  python -m llm200m.pretrain "${model[@]}" $flags "${common[@]}" --out-dir "$name" --stats-dir "$name"
+  names+=("$name")
+done
+if [ "$multi" -gt 1 ]; then
+  name="torchrun-x$multi"
+  echo "== $name: torchrun --nproc_per_node=$multi -m llm200m.pretrain ${model[*]} $multi_flags (${minutes} min)"
+  # shellcheck disable=SC2086
+  torchrun --standalone --nproc_per_node="$multi" -m llm200m.pretrain "${model[@]}" $multi_flags "${common[@]}" \
+    --out-dir "$name" --stats-dir "$name"
+  names+=("$name")
+fi
+
+echo "== results (records after the first two, which include compiling)"
+python - "${names[@]}" <<'PY'
+import json, math, statistics, sys
+failed = False
+print(f"{'run':24} {'device':34} {'prec':5} {'steps':>6} {'tokens/s':>10} {'MFU':>6} {'peak GiB':>9} {'loss first -> last':>20}")
+for name in sys.argv[1:]:
+    run = json.load(open(f"{name}/training_metrics.json"))["runs"][-1]
+    records = [h for h in run["history"] if "train_loss" in h]
+    timed = records[2:] or records
+    tok_s = statistics.median(h["tokens_per_s"] for h in timed)
+    mfu = [h["mfu"] for h in timed if h.get("mfu") is not None]
+    peak = max((h.get("peak_memory_gib") or 0) for h in records)
+    first, last = records[0]["train_loss"], records[-1]["train_loss"]
+    ok = run["status"] in ("completed", "time_budget") and math.isfinite(last) and last < first and not run.get("nan_steps_skipped")
+    failed |= not ok
+    print(f"{name:24} {run['device'][:34]:34} {run['precision']:5} {records[-1]['step']:>6} {tok_s:>10,.0f} "
+          f"{(f'{statistics.median(mfu):.1%}' if mfu else '-'):>6} {peak:>9.1f} {f'{first:.2f} -> {last:.2f}':>20}"
+          f"{'' if ok else '   <- FAILED: ' + run['status']}")
+sys.exit(1 if failed else 0)
+PY
+echo "== the GPU check passed"
