@@ -6,25 +6,30 @@
 __all__ = ['TEXT_FEATURES', 'CHAT_FEATURES', 'ROLES', 'STDLIB_SKIP_DIRS', 'STDLIB_SKIP_MODULES', 'PYSTDLIB_VERSION',
            'SFT_SYSTEM_PROMPT', 'BOOKCORPUS_SENTENCES_PER_DOC', 'OPC_SUBSETS', 'HUB_CORPORA', 'BOS_TOKEN',
            'MAX_DOC_CHARS', 'LOCAL_SUFFIXES', 'EMBEDDED', 'CHAT_HOLDOUT', 'SYSTEM_TOKEN', 'USER_TOKEN',
-           'ASSISTANT_TOKEN', 'END_TOKEN', 'ROLE_TOKENS', 'SPECIAL_TOKENS', 'CHAT_TEMPLATE', 'TOKENIZER_VERSION',
-           'TOKENIZER_MAX_CHARS', 'TOKENS_VERSION', 'generated_codec_table', 'stdlib_files', 'read_python_source',
-           'reference_topics', 'build_pystdlib', 'load_pystdlib', 'Definition', 'module_name', 'find_definitions',
-           'definition_chats', 'topic_chat', 'build_pystdlib_sft', 'load_pystdlib_sft', 'text_rows', 'bookcorpus_rows',
-           'wikitext_rows', 'code_search_net_rows', 'instruction_rows', 'messages_rows', 'HubCorpus', 'to_schema',
-           'NotUTF8Error', 'check_utf8', 'txt_documents', 'local_files', 'load_local', 'corpus_names', 'load_corpus',
-           'load_chat', 'train_tokenizer', 'load_tokenizer', 'tokenizer_fingerprint', 'get_tokenizer',
-           'token_byte_lengths', 'render_chat', 'chat_stop_ids', 'token_dtype', 'document_separator_id',
-           'split_documents', 'TokenData', 'load_token_data', 'prepare_tokens', 'check_seq_len', 'PretrainBatches',
-           'eval_batches', 'SFTData', 'fit_conversation', 'prepare_sft', 'SFTBatches', 'sft_eval_batches']
+           'ASSISTANT_TOKEN', 'END_TOKEN', 'ROLE_TOKENS', 'SPECIAL_TOKENS', 'CHAT_TEMPLATE', 'PREPARE_COMMAND',
+           'TOKENIZER_VERSION', 'TOKENIZER_MAX_CHARS', 'VAL_FRACTION', 'VAL_ELIGIBLE', 'TOKENS_VERSION', 'TASK_CHARS',
+           'PARALLEL_MIN_CHARS', 'MAPPED_BYTES', 'SFT_VERSION', 'SFT_TASK_ROWS', 'generated_codec_table',
+           'stdlib_files', 'read_python_source', 'reference_topics', 'build_pystdlib', 'load_pystdlib', 'Definition',
+           'module_name', 'find_definitions', 'definition_chats', 'topic_chat', 'build_pystdlib_sft',
+           'load_pystdlib_sft', 'text_rows', 'bookcorpus_rows', 'wikitext_rows', 'code_search_net_rows',
+           'instruction_rows', 'messages_rows', 'HubCorpus', 'to_schema', 'NotUTF8Error', 'check_utf8', 'txt_documents',
+           'local_files', 'load_local', 'corpus_names', 'load_corpus', 'load_chat', 'train_tokenizer', 'load_tokenizer',
+           'tokenizer_fingerprint', 'NotPrepared', 'source_key', 'get_tokenizer', 'token_byte_lengths', 'render_chat',
+           'chat_stop_ids', 'token_dtype', 'document_separator_id', 'text_holdout', 'split_documents', 'usable_cores',
+           'TokenData', 'load_token_data', 'prepare_tokens', 'check_seq_len', 'PretrainBatches', 'eval_batches',
+           'SFTExamples', 'SFTData', 'fit_conversation', 'prepare_sft', 'PackedRows', 'SFTBatches', 'sft_eval_batches',
+           'prepare_pretraining_data', 'prepare_sft_splits', 'data_parser', 'main']
 
 # %% ../nbs/01_data.ipynb 5
-import ast, codecs, hashlib, io, json, os, platform, re, shutil, sys, sysconfig, textwrap, time, tokenize, zlib
+import argparse, ast, codecs, hashlib, io, json, multiprocessing, os, pickle, platform, re, shlex, shutil, sys, sysconfig, textwrap
+import time, tokenize, zlib
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import numpy as np
-import pyarrow.compute as pc
+import pyarrow as pa
 import torch
 import datasets
 from datasets import Dataset, DatasetDict, Features, IterableDataset, Value
@@ -48,6 +53,13 @@ def _slug(source: str) -> str:
 def _with_fingerprint(ds: Dataset, fingerprint: str) -> Dataset:
     "`ds` with a content-derived fingerprint (`from_dict`/`from_list` would give a random one)"
     return Dataset(ds.data, info=ds.info, fingerprint=fingerprint)
+
+def _write_json(path, obj) -> None:
+    "Write `obj` as JSON to `path` atomically (a temporary file renamed into place)"
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(obj, indent=2, default=str) + "\n")
+    os.replace(tmp, path)
 
 # %% ../nbs/01_data.ipynb 12
 STDLIB_SKIP_DIRS = {"test", "tests", "idle_test", "site-packages", "dist-packages", "__pycache__"}  # test suites and installed packages are not the library
@@ -310,31 +322,56 @@ def check_utf8(path, chunk_bytes: int = 1 << 24) -> None:
             if not chunk: return
             offset += len(chunk)
 
+def _cut(text: str, start: int, max_chars: int) -> int:
+    "End of the piece of at most `max_chars` characters from `start`: after a blank line, else a newline, where possible"
+    end = start + max_chars
+    if (i := text.rfind("\n\n", start, end)) >= 0: return i + 2
+    if (i := text.rfind("\n", start, end)) >= 0: return i + 1
+    return end
+
+def _pieces(text: str, start: int, end: int, max_chars: int) -> Iterator[str]:
+    "text[start:end] in pieces of at most `max_chars` characters, cut as `_cut` says (indices move; the text is not re-sliced)"
+    while end - start > max_chars:
+        cut = _cut(text, start, max_chars)
+        yield text[start:cut]; start = cut
+    yield text[start:end]
+
 def _split_long(doc: str, max_chars: int) -> Iterator[str]:
     "`doc` in pieces of at most `max_chars` characters, cut at a blank line (else a newline) where possible"
-    while len(doc) > max_chars:
-        if (i := doc.rfind("\n\n", 0, max_chars)) >= 0: cut = i + 2
-        elif (i := doc.rfind("\n", 0, max_chars)) >= 0: cut = i + 1
-        else: cut = max_chars
-        yield doc[:cut]; doc = doc[cut:]
-    yield doc
+    return _pieces(doc, 0, len(doc), max_chars)
+
+_NONBLANK = re.compile(r"\S")  # the same characters as str.strip() keeps
+
+def _file_documents(path, max_chars: int, chunk_bytes: int) -> Iterator[str]:
+    "The documents of one UTF-8 text file, streamed: whole, split at BOS_TOKEN, long ones cut into pieces"
+    decoder, n_sep = codecs.getincrementaldecoder("utf-8")(), len(BOS_TOKEN)
+    text, start, checked, nonblank = "", 0, 0, False  # the open document starts at text[start]; text[start:checked] is blank
+    with open(path, "rb") as f:
+        while True:
+            chunk = f.read(chunk_bytes)
+            try: new = decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError: check_utf8(path)
+            scan = max(start, len(text) - n_sep + 1)      # a separator may straddle the chunk boundary
+            text, scan, checked, start = text[start:] + new, scan - start, checked - start, 0  # drop what was emitted
+            while (i := text.find(BOS_TOKEN, scan)) >= 0:  # every document that ends in this chunk
+                if nonblank or _NONBLANK.search(text, checked, i): yield from _pieces(text, start, i, max_chars)
+                start = scan = checked = i + n_sep; nonblank = False
+            # the open document: once it is known to have content and to be longer than max_chars, its first pieces
+            # are final (the cut only looks at the first max_chars characters), so they go now and the buffer stays small
+            certain = len(text) - (n_sep - 1 if chunk else 0)  # beyond this a separator may be starting
+            if not nonblank:
+                nonblank, checked = _NONBLANK.search(text, checked, certain) is not None, max(checked, certain)
+            while nonblank and certain - start > max_chars:
+                cut = _cut(text, start, max_chars)
+                yield text[start:cut]; start = cut
+            if not chunk: break
+    if nonblank: yield from _pieces(text, start, len(text), max_chars)
 
 def txt_documents(files: list, max_chars: int = MAX_DOC_CHARS, chunk_bytes: int = 1 << 24, stats=None) -> Iterator[dict]:
-    "Rows {'text': document} of text files: whole files, split at BOS_TOKEN, newlines kept; read in chunks"
-    for path in files:
-        decoder, buffer = codecs.getincrementaldecoder("utf-8")(), ""
-        with open(path, "rb") as f:
-            while chunk := f.read(chunk_bytes):
-                try: buffer += decoder.decode(chunk)
-                except UnicodeDecodeError: check_utf8(path)
-                *docs, buffer = buffer.split(BOS_TOKEN)
-                for doc in docs:
-                    if doc.strip(): yield from ({"text": d} for d in _split_long(doc, max_chars))
-        try: buffer += decoder.decode(b"", final=True)
-        except UnicodeDecodeError: check_utf8(path)
-        if buffer.strip(): yield from ({"text": d} for d in _split_long(buffer, max_chars))
+    "Rows {'text': document} of text files: whole files, split at BOS_TOKEN, newlines kept; streamed in chunks"
+    for path in files: yield from ({"text": d} for d in _file_documents(path, max_chars, chunk_bytes))
 
-# %% ../nbs/01_data.ipynb 50
+# %% ../nbs/01_data.ipynb 57
 LOCAL_SUFFIXES = {".txt": "text", ".jsonl": "json", ".json": "json", ".parquet": "parquet"}
 
 def local_files(path) -> tuple[str, list[Path]]:
@@ -374,7 +411,7 @@ def load_local(path, streaming: bool = False, cache_dir=".cache/corpora"):
         if "corresponds to no data" in str(e): raise ValueError(f"{path} is empty: there is nothing to train on.") from None
         raise
 
-# %% ../nbs/01_data.ipynb 55
+# %% ../nbs/01_data.ipynb 62
 EMBEDDED = {"pystdlib": "text", "pystdlib-sft": "messages"}
 CHAT_HOLDOUT = 100  # a chat source without a validation split holds out every 100th row
 
@@ -394,13 +431,25 @@ def _limit(ds, limit: int | None):
     if limit < 1: raise ValueError(f"limit={limit}: must be a positive number of rows (or None for all)")
     return ds.take(limit) if isinstance(ds, IterableDataset) else ds.select(range(min(limit, len(ds))))
 
-# %% ../nbs/01_data.ipynb 56
-def _load(source: str, split: str, limit, streaming: bool, schema: str, cache_dir):
-    "Rows of `source` in `schema`: the shared body of load_corpus and load_chat"
+# %% ../nbs/01_data.ipynb 63
+def _is_local(source: str) -> bool:
+    "Whether `source` names a local file or folder rather than a corpus name"
+    return Path(source).exists() or Path(source).suffix in LOCAL_SUFFIXES or "/" in source or os.sep in source
+
+def _check_source(source: str, schema: str) -> None:
+    "Refuse a name that is not a source of `schema` ('text' or 'messages'), saying what it is or which names exist"
     other = {"text": ("load_chat", "a chat data set"), "messages": ("load_corpus", "a pretraining corpus")}[schema]
-    name, _, subset = source.partition(":")
+    name = source.partition(":")[0]
     kind = EMBEDDED.get(source) or (HUB_CORPORA[name].schema if name in HUB_CORPORA else None)
     if kind is not None and kind != schema: raise ValueError(f"{source!r} is {other[1]}: use {other[0]}({source!r})")
+    if kind is None and not _is_local(source):
+        raise ValueError(f"Unknown {'corpus' if schema == 'text' else 'chat data set'} {source!r}. Valid names: "
+                         f"{', '.join(corpus_names(schema))}; or a path to a .txt, .jsonl, .json or .parquet file or folder.")
+
+def _load(source: str, split: str, limit, streaming: bool, schema: str, cache_dir):
+    "Rows of `source` in `schema`: the shared body of load_corpus and load_chat"
+    _check_source(source, schema)
+    name, _, subset = source.partition(":")
     if source == "pystdlib":
         if split != "train": raise ValueError(f"pystdlib has only a 'train' split (prepare_tokens holds out a validation part), not {split!r}")
         ds = _limit(load_pystdlib(cache_dir), limit)
@@ -411,11 +460,7 @@ def _load(source: str, split: str, limit, streaming: bool, schema: str, cache_di
             raw = _holdout(_load_hub(name, spec, "train", streaming, subset or None), split)
         else: raw = _load_hub(name, spec, split, streaming, subset or None)
         ds = to_schema(_limit(raw, limit), spec.to_rows, schema)
-    elif Path(source).exists() or Path(source).suffix in LOCAL_SUFFIXES or "/" in source or os.sep in source:
-        ds = _local(source, split, limit, streaming, schema, cache_dir)
-    else:
-        raise ValueError(f"Unknown {'corpus' if schema == 'text' else 'chat data set'} {source!r}. Valid names: "
-                         f"{', '.join(corpus_names(schema))}; or a path to a .txt, .jsonl, .json or .parquet file or folder.")
+    else: ds = _local(source, split, limit, streaming, schema, cache_dir)
     if source in EMBEDDED and streaming: ds = ds.to_iterable_dataset()
     if not streaming and len(ds) == 0:
         raise ValueError(f"{source!r} ({split} split{f', limit={limit}' if limit else ''}) is empty: there is nothing to train on.")
@@ -443,12 +488,12 @@ def load_chat(source: str, split: str = "train", limit: int | None = None, strea
     "Conversations (one column, 'messages') of a chat data set name (opc-sft-stage2[:subset] too) or a local file or folder"
     return _load(source, split, limit, streaming, "messages", cache_dir)
 
-# %% ../nbs/01_data.ipynb 62
+# %% ../nbs/01_data.ipynb 69
 SYSTEM_TOKEN, USER_TOKEN, ASSISTANT_TOKEN, END_TOKEN = "<|system|>", "<|user|>", "<|assistant|>", "<|end|>"
 ROLE_TOKENS = {"system": SYSTEM_TOKEN, "user": USER_TOKEN, "assistant": ASSISTANT_TOKEN}
 SPECIAL_TOKENS = [BOS_TOKEN, SYSTEM_TOKEN, USER_TOKEN, ASSISTANT_TOKEN, END_TOKEN]
 
-# %% ../nbs/01_data.ipynb 64
+# %% ../nbs/01_data.ipynb 71
 CHAT_TEMPLATE = (
     "{{ '<|endoftext|>' }}"
     "{% for message in messages %}"
@@ -460,7 +505,7 @@ CHAT_TEMPLATE = (
     "{% endfor %}"
     "{% if add_generation_prompt %}{{ '<|assistant|>' }}{% endif %}")
 
-# %% ../nbs/01_data.ipynb 66
+# %% ../nbs/01_data.ipynb 73
 def _text_batches(texts, max_chars: int | None, batch_size: int = 1000) -> Iterator[list[str]]:
     "Lists of documents from a Dataset's 'text' column or an iterable of str, with a progress bar, up to max_chars"
     if isinstance(texts, (Dataset, IterableDataset)): batches = (b["text"] for b in texts.iter(batch_size=batch_size))
@@ -494,7 +539,7 @@ def train_tokenizer(texts, vocab_size: int, out_dir=None, max_chars: int | None 
     if out_dir is not None: tokenizer.save_pretrained(str(out_dir))
     return tokenizer
 
-# %% ../nbs/01_data.ipynb 74
+# %% ../nbs/01_data.ipynb 81
 def load_tokenizer(name_or_dir) -> PreTrainedTokenizerFast:
     "A fast tokenizer from a local directory (e.g. a checkpoint's) or a hub name"
     path = Path(name_or_dir)
@@ -513,24 +558,83 @@ def tokenizer_fingerprint(tokenizer) -> str:
     state = json.loads(tokenizer.backend_tokenizer.to_str())
     return _hash({k: state.get(k) for k in ("added_tokens", "normalizer", "pre_tokenizer", "model")})[:16]
 
-# %% ../nbs/01_data.ipynb 77
+# %% ../nbs/01_data.ipynb 84
+class NotPrepared(FileNotFoundError):
+    "Data that was only to be opened (build=False) has not been prepared; the message says what, and the command that prepares it"
+    def __init__(self, what: str, command: str):
+        self.what, self.command = what, command
+        super().__init__(f"{what} has not been prepared. Prepare it once, in one process, before training: {command}")
+
+PREPARE_COMMAND = "python -m llm200m.data prepare"
+
+def source_key(source: str, schema: str = "text") -> dict:
+    "What identifies `source` without reading it: its name and recipe, or its local files' resolved paths, sizes and mtimes"
+    _check_source(source, schema)
+    name = source.partition(":")[0]
+    if source in EMBEDDED: return {"name": source, "recipe": PYSTDLIB_VERSION, "python": _python_tag()}
+    if name in HUB_CORPORA:
+        spec = HUB_CORPORA[name]
+        return {"name": source, "repo": spec.repo, "configs": spec.configs, "revision": spec.revision, "data_dir": spec.data_dir,
+                "rows": spec.to_rows.__name__}
+    return {"files": [(str(f.resolve()), f.stat().st_size, f.stat().st_mtime_ns) for f in local_files(source)[1]]}
+
+# %% ../nbs/01_data.ipynb 88
+def _request_file(out_dir, label: str, request: dict) -> Path:
+    "The index file of `request`: out_dir/requests/<label>-<hash of the request>.json"
+    return Path(out_dir) / "requests" / f"{label}-{_hash(request)[:16]}.json"
+
+def _prepared(index: Path, marker: str) -> Path | None:
+    "The folder that index file `index` points to, if both exist and the folder is complete (`marker` is written last)"
+    try: folder = index.parent.parent / json.loads(index.read_text())["dir"]
+    except (OSError, ValueError, KeyError): return None
+    return folder if (folder / marker).is_file() else None
+
+def _publish(tmp: Path, out: Path) -> Path:
+    "Rename the finished folder `tmp` to `out`; if `out` exists it holds the same content (its name is a hash of it): drop `tmp`"
+    try: os.replace(tmp, out)
+    except OSError: shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+def _command(*args) -> str:
+    "The prepare command line with `args` (flags and values; a None value drops its flag)"
+    words, args = [], list(args)
+    for flag, value in zip(args[::2], args[1::2]):
+        if value is None: continue
+        words += [flag] if value is True else [flag, shlex.quote(str(value))]
+    return " ".join([PREPARE_COMMAND, *words])
+
+def _nondefault(value, default):
+    "`value`, or None (no flag needed) when it is the default"
+    return None if value is None or str(value) == str(default) else value
+
+# %% ../nbs/01_data.ipynb 90
 TOKENIZER_VERSION = 1              # bump when train_tokenizer changes
 TOKENIZER_MAX_CHARS = 200_000_000  # ~200 MB of text is plenty to learn 32000 merges
 
 def get_tokenizer(source: str, vocab_size: int, cache_dir=".cache/tokenizers", limit: int | None = None,
-                  max_chars: int | None = TOKENIZER_MAX_CHARS) -> PreTrainedTokenizerFast:
-    "The tokenizer trained on corpus `source` (first `limit` documents), cached: trained once, then loaded"
-    corpus = load_corpus(source, limit=limit)
-    key = _hash([TOKENIZER_VERSION, corpus._fingerprint, vocab_size, max_chars])[:10]
-    out = Path(cache_dir) / f"{_slug(source)}-{vocab_size}-{key}"
+                  max_chars: int | None = TOKENIZER_MAX_CHARS, build: bool = True, streaming: bool = False,
+                  corpus_cache_dir=".cache/corpora") -> PreTrainedTokenizerFast:
+    "The tokenizer trained on corpus `source` (first `limit` documents), cached: trained once, then opened (only opened if not `build`)"
+    request = {"kind": "tokenizer", "version": TOKENIZER_VERSION, "source": source_key(source), "limit": limit,
+               "vocab_size": vocab_size, "max_chars": max_chars}
+    index = _request_file(cache_dir, f"{_slug(source)}-{vocab_size}", request)
+    if (found := _prepared(index, "tokenizer.json")) is not None: return load_tokenizer(found)
+    if not build:
+        raise NotPrepared(f"The {vocab_size}-token tokenizer of {source!r}{f' (limit={limit})' if limit else ''} in {cache_dir}",
+                          _command("--dataset", source, "--limit", limit, "--vocab-size", vocab_size,
+                                   "--tokenizer-dir", _nondefault(cache_dir, ".cache/tokenizers"),
+                                   "--cache-dir", _nondefault(corpus_cache_dir, ".cache/corpora")))
+    corpus = load_corpus(source, limit=limit, streaming=streaming, cache_dir=corpus_cache_dir)
+    tokenizer = train_tokenizer(corpus, vocab_size, max_chars=max_chars)
+    out = Path(cache_dir) / f"{_slug(source)}-{vocab_size}-{tokenizer_fingerprint(tokenizer)[:10]}"  # named by its content
     if not (out / "tokenizer.json").exists():
         tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-        train_tokenizer(corpus, vocab_size, tmp, max_chars)
-        try: os.replace(tmp, out)
-        except OSError: shutil.rmtree(tmp, ignore_errors=True)  # another process saved the same tokenizer first
+        tokenizer.save_pretrained(str(tmp))
+        _publish(tmp, out)
+    _write_json(index, {"request": request, "dir": out.name})
     return load_tokenizer(out)
 
-# %% ../nbs/01_data.ipynb 80
+# %% ../nbs/01_data.ipynb 96
 def token_byte_lengths(tokenizer) -> torch.LongTensor:
     "UTF-8 bytes that each token id stands for, shape (len(tokenizer),); 0 for special tokens"
     state = json.loads(tokenizer.backend_tokenizer.to_str())
@@ -543,7 +647,7 @@ def token_byte_lengths(tokenizer) -> torch.LongTensor:
     return torch.tensor([n_bytes(i, t) for i, t in enumerate(tokenizer.convert_ids_to_tokens(list(range(len(tokenizer)))))],
                         dtype=torch.long)
 
-# %% ../nbs/01_data.ipynb 83
+# %% ../nbs/01_data.ipynb 99
 def _chat_token_ids(tokenizer) -> dict:
     "Ids of the separator, role and end markers; a clear error if the tokenizer lacks them"
     ids = {tok_str: tokenizer.convert_tokens_to_ids(tok_str) for tok_str in SPECIAL_TOKENS}
@@ -582,7 +686,7 @@ def chat_stop_ids(tokenizer) -> list[int]:
     ids = _chat_token_ids(tokenizer)
     return [ids[END_TOKEN], ids[BOS_TOKEN]]
 
-# %% ../nbs/01_data.ipynb 92
+# %% ../nbs/01_data.ipynb 108
 def token_dtype(vocab_size: int) -> np.dtype:
     "uint16 when every id fits in 16 bits (half the disk and memory of uint32), else uint32"
     return np.dtype(np.uint16) if vocab_size <= 2**16 else np.dtype(np.uint32)
@@ -593,42 +697,141 @@ def document_separator_id(tokenizer) -> int:
         if token is not None and (i := tokenizer.convert_tokens_to_ids(token)) is not None and i != tokenizer.unk_token_id: return i
     raise ValueError("This tokenizer has no document separator (<|endoftext|>, or a bos / eos token) to put between documents")
 
-def split_documents(ds: Dataset, val_fraction: float, seed: int = 0) -> tuple[Dataset, Dataset]:
-    "A deterministic random split of whole documents into (train, validation) holding out ~`val_fraction` of the text"
+# %% ../nbs/01_data.ipynb 110
+VAL_FRACTION = 0.01  # share of a corpus' text held out for validation when there is no val_source
+VAL_ELIGIBLE = 4     # one document in 4 (by a hash of its position) may be held out, so that no period of the corpus' order decides
+
+def text_holdout(val_fraction: float = VAL_FRACTION) -> Callable[[str], bool]:
+    "A one-pass rule that says of each document in turn whether it is held out for validation: ~`val_fraction` of the text"
     if not 0 < val_fraction < 1: raise ValueError(f"val_fraction={val_fraction}: must be between 0 and 1 (e.g. 0.01)")
-    n = len(ds)
-    if n < 2: raise ValueError(f"{n} document(s) cannot be split into train and validation: add text, or pass a val_source")
-    order = np.random.default_rng(seed).permutation(n)
-    # documents differ in size by orders of magnitude (a module's source vs a short one), so hold out a fraction of
-    # the *text*: documents drawn in random order until that fraction of the characters is reached
-    chars = pc.utf8_length(ds.with_format("arrow")["text"]).to_numpy()[order]
-    n_val = min(max(1, int(np.searchsorted(np.cumsum(chars), val_fraction * chars.sum())) + 1), n - 1)
-    return ds.select(np.sort(order[n_val:])), ds.select(np.sort(order[:n_val]))
+    seen = held = n = 0
+    def is_val(text: str) -> bool:
+        nonlocal seen, held, n
+        behind = held < val_fraction * seen          # the held-out share is below val_fraction so far
+        take = behind and (held == 0 or _pick(f"doc {n}", VAL_ELIGIBLE) == 0)
+        seen, held, n = seen + len(text), held + take * len(text), n + 1
+        return take
+    return is_val
 
-# %% ../nbs/01_data.ipynb 95
-TOKENS_VERSION = 2  # bump when the files or the train/val split change
+def split_documents(ds: Dataset, val_fraction: float = VAL_FRACTION) -> tuple[Dataset, Dataset]:
+    "(train, validation) documents of `ds` as `text_holdout` splits them (what prepare_tokens writes)"
+    is_val = text_holdout(val_fraction)
+    if len(ds) < 2: raise ValueError(f"{len(ds)} document(s) cannot be split into train and validation: add text, or pass a val_source")
+    held = np.array([is_val(t) for b in ds.iter(batch_size=1000) for t in b["text"]], dtype=bool)
+    if not held.any(): raise ValueError(f"{len(ds)} documents held out no validation text: add text, or pass a val_source")
+    return ds.select(np.flatnonzero(~held)), ds.select(np.flatnonzero(held))
 
-def _tokenize_to_file(ds: Dataset, tokenizer, path: Path, num_proc: int | None, desc: str) -> dict:
-    "Write the ids of every document of `ds` (each after the separator) end to end into `path`; return the counts"
-    sep, dtype, backend = document_separator_id(tokenizer), token_dtype(len(tokenizer)), tokenizer.backend_tokenizer
-    def encode(batch):
-        encodings = backend.encode_batch(batch["text"], add_special_tokens=False)
-        return {"ids": [[sep] + e.ids for e in encodings], "n_bytes": [len(t.encode("utf-8")) for t in batch["text"]]}
-    t0 = time.perf_counter()
-    tokenized = ds.map(encode, batched=True, num_proc=num_proc, remove_columns=ds.column_names, desc=desc,
-                       features=Features({"ids": [Value(dtype.name)], "n_bytes": Value("int64")}),
-                       cache_file_name=str(path.with_suffix(".arrow")), load_from_cache_file=False)
-    chunks = [c.flatten() for c in tokenized.data.column("ids").chunks]  # the ids of all documents, end to end
-    n_tokens = sum(len(c) for c in chunks)
-    out, pos = np.memmap(path, dtype=dtype, mode="w+", shape=(n_tokens,)), 0
-    for c in chunks: out[pos:pos + len(c)] = c.to_numpy(); pos += len(c)
-    out.flush(); del out
-    n_bytes, dt = int(sum(tokenized["n_bytes"])), time.perf_counter() - t0
-    print(f"{desc}: {len(ds):,} documents, {n_bytes / 1e6:.1f} MB -> {n_tokens:,} tokens in {dt:.1f} s "
-          f"({n_bytes / 1e6 / dt:.2f} MB/s, {n_tokens / dt / 1e6:.2f}M tokens/s)")
-    return {"n_tokens": n_tokens, "n_bytes": n_bytes, "n_docs": len(ds), "seconds": round(dt, 3)}
+# %% ../nbs/01_data.ipynb 113
+TOKENS_VERSION = 3           # bump when the files or the train/val split change (3: one-pass split, markers as text)
+TASK_CHARS = 256_000         # text per task sent to a worker process: many tasks per worker, little overhead per task
+PARALLEL_MIN_CHARS = 2_000_000  # num_proc=None: this much text is tokenized here before worker processes start
 
-# %% ../nbs/01_data.ipynb 97
+def usable_cores() -> int:
+    "CPU cores this process may run on (its affinity mask: what a container or `taskset` allows, not the machine's count)"
+    try: return len(os.sched_getaffinity(0))
+    except AttributeError: return os.cpu_count() or 1  # macOS, Windows
+
+# %% ../nbs/01_data.ipynb 116
+MAPPED_BYTES = 64_000_000  # data read through one memory mapping of a data set before its files are mapped anew
+
+def _read_batches(ds, column: str, batch_size: int) -> Iterator[list]:
+    "Lists of `column` values of a Dataset or IterableDataset, in order, in batches, with bounded memory"
+    if not isinstance(ds, Dataset) or not ds.cache_files:  # streamed, or in memory
+        yield from (batch[column] for batch in ds.iter(batch_size=batch_size)); return
+    # The pages of a memory-mapped file count in this process's RSS for as long as the file stays mapped: a 1 GB corpus
+    # read through one mapping ends as 1 GB more RSS (which the kernel may reclaim, but it is counted). Unpickling a
+    # data set maps its files anew, so every ~MAPPED_BYTES a fresh copy reads on and the old mapping is dropped.
+    rows = max(1, MAPPED_BYTES * ds.data.num_rows // max(1, ds.data.nbytes))
+    for start in range(0, len(ds), rows):
+        part = pickle.loads(pickle.dumps(ds)).select(range(start, min(start + rows, len(ds))))
+        yield from (batch[column] for batch in part.iter(batch_size=batch_size))
+        del part
+
+# %% ../nbs/01_data.ipynb 119
+_worker: dict = {}  # the state of a tokenizing process: its tokenizer and settings, set by _start_worker
+
+def _start_worker(tokenizer_json: str, settings: dict) -> None:
+    "Set up this process to encode: a private copy of the tokenizer, which encodes a marker spelled in the text as text"
+    backend = Tokenizer.from_str(tokenizer_json)
+    backend.encode_special_tokens = True  # what split_special_tokens=True does in render_chat
+    _worker.clear(); _worker.update(settings, backend=backend)
+
+def _fork_pool(n: int, init_args: tuple):
+    "A pool of `n` forked worker processes, each set up by _start_worker and single-threaded"
+    pa.default_memory_pool().release_unused()  # memory pyarrow keeps for reuse (after loading a corpus) would count in every worker
+    saved = os.environ.get("TOKENIZERS_PARALLELISM")
+    # One process per core: the workers' tokenizer must not start threads of its own. Setting the variable before the
+    # fork also tells tokenizers that parallelism is configured, so it prints no "process just got forked" warning.
+    os.environ["TOKENIZERS_PARALLELISM"] = "false"
+    try: return multiprocessing.get_context("fork").Pool(n, initializer=_start_worker, initargs=init_args)
+    finally:
+        if saved is None: del os.environ["TOKENIZERS_PARALLELISM"]
+        else: os.environ["TOKENIZERS_PARALLELISM"] = saved
+
+# %% ../nbs/01_data.ipynb 121
+def _ordered_map(fn: Callable, tasks: Iterable, num_proc: int | None, init_args: tuple, stats: dict) -> Iterator:
+    "fn(payload) for each (chars, payload) of `tasks`, in order: in this process, or in worker processes, few tasks in flight"
+    tasks, stats["processes"] = iter(tasks), 1
+    n = usable_cores() if num_proc is None else num_proc
+    can_fork = n > 1 and "fork" in multiprocessing.get_all_start_methods()
+    if num_proc is None or not can_fork:  # here: everything, or (num_proc=None) the first PARALLEL_MIN_CHARS characters
+        _start_worker(*init_args)
+        budget = PARALLEL_MIN_CHARS if can_fork else float("inf")
+        for chars, payload in tasks:
+            yield fn(payload); budget -= chars
+            if budget <= 0: break
+        else: return
+    with _fork_pool(n, init_args) as pool:
+        stats["processes"], pending = n, deque()
+        for _, payload in tasks:  # at most 4 tasks per worker in flight: memory stays bounded whatever the corpus
+            pending.append(pool.apply_async(fn, (payload,)))
+            if len(pending) >= 4 * n: yield pending.popleft().get()
+        while pending: yield pending.popleft().get()
+
+# %% ../nbs/01_data.ipynb 123
+def _encode_documents(task: tuple) -> tuple:
+    "Worker: (split, ids of the task's texts, each after the separator, end to end, UTF-8 bytes, documents)"
+    split, texts = task
+    sep, ids = _worker["sep"], []
+    for encoding in _worker["backend"].encode_batch_fast(texts, add_special_tokens=False):  # no character offsets: faster
+        ids.append(sep); ids.extend(encoding.ids)
+    return split, np.array(ids, dtype=_worker["dtype"]), sum(len(t.encode("utf-8")) for t in texts), len(texts)
+
+def _document_tasks(parts: list, is_val: Callable | None) -> Iterator[tuple]:
+    "Tasks (chars, (split, texts)) of about TASK_CHARS each from (split, documents) parts; is_val routes 'train' documents"
+    for split, ds in parts:
+        batches = {"train": [], "val": []}; chars = {"train": 0, "val": 0}
+        for texts in _read_batches(ds, "text", 1000):
+            for text in texts:
+                to = "val" if split == "val" or (is_val is not None and is_val(text)) else "train"
+                batches[to].append(text); chars[to] += len(text)
+                if chars[to] >= TASK_CHARS: yield chars[to], (to, batches[to]); batches[to], chars[to] = [], 0
+        for to in ("train", "val"):
+            if batches[to]: yield chars[to], (to, batches[to])
+
+# %% ../nbs/01_data.ipynb 126
+def _write_token_files(parts: list, tokenizer, folder: Path, is_val, num_proc) -> dict:
+    "Tokenize (split, documents) parts into folder/train.bin and val.bin with buffered writes; return their counts"
+    sep, dtype = document_separator_id(tokenizer), token_dtype(len(tokenizer))
+    counts = {s: {"n_tokens": 0, "n_bytes": 0, "n_docs": 0} for s in ("train", "val")}
+    sha, stats, t0 = {s: hashlib.sha256() for s in counts}, {}, time.perf_counter()
+    total = sum(len(ds) for _, ds in parts) if all(isinstance(ds, Dataset) for _, ds in parts) else None
+    init = (tokenizer.backend_tokenizer.to_str(), {"sep": sep, "dtype": dtype})
+    with open(folder / "train.bin", "wb") as train, open(folder / "val.bin", "wb") as val, \
+         tqdm(total=total, unit="doc", desc="tokenizing") as bar:
+        files = {"train": train, "val": val}
+        for split, ids, n_bytes, n_docs in _ordered_map(_encode_documents, _document_tasks(parts, is_val), num_proc, init, stats):
+            files[split].write(memoryview(ids)); sha[split].update(memoryview(ids))
+            c = counts[split]; c["n_tokens"] += len(ids); c["n_bytes"] += n_bytes; c["n_docs"] += n_docs
+            bar.update(n_docs)
+    dt = time.perf_counter() - t0
+    mb = sum(c["n_bytes"] for c in counts.values()) / 1e6
+    print(f"tokenized {mb:.1f} MB in {dt:.1f} s ({mb / dt:.2f} MB/s, {stats['processes']} process{'es' * (stats['processes'] > 1)}): "
+          + " | ".join(f"{s} {c['n_docs']:,} documents -> {c['n_tokens']:,} tokens" for s, c in counts.items()))
+    return {**{k: {s: c[k] for s, c in counts.items()} for k in ("n_tokens", "n_bytes", "n_docs")},
+            "sha256": {s: h.hexdigest() for s, h in sha.items()}, "seconds": round(dt, 3), "processes": stats["processes"]}
+
+# %% ../nbs/01_data.ipynb 128
 @dataclass
 class TokenData:
     "Memory-mapped token files of one corpus: `train` and `val` (1-D uint16/uint32 arrays), `meta`, and their `dir`"
@@ -661,33 +864,58 @@ def _own_validation(source: str) -> str:
     spec = HUB_CORPORA.get(source.partition(":")[0])
     return "validation" if spec is not None and spec.hub_split("validation") else "train"
 
-def prepare_tokens(source: str, tokenizer, out_dir=".cache/tokens", val_source: str | None = None, val_fraction: float = 0.01,
-                   limit: int | None = None, num_proc: int | None = None, cache_dir=".cache/corpora") -> TokenData:
-    "Tokenize corpus `source` once into memory-mapped train / val token files under `out_dir` (cached by fingerprint)"
-    corpus = load_corpus(source, limit=limit, cache_dir=cache_dir)
-    val = load_corpus(val_source, _own_validation(val_source), cache_dir=cache_dir) if val_source else None
-    settings = {"version": TOKENS_VERSION, "source": source, "limit": limit, "corpus_fingerprint": corpus._fingerprint,
-                "val_source": val_source, "val_fingerprint": val._fingerprint if val is not None else None,
-                "val_fraction": None if val_source else val_fraction, "tokenizer_fingerprint": tokenizer_fingerprint(tokenizer)}
-    out = Path(out_dir) / f"{_slug(source)}-{_hash(settings)[:12]}"
-    if (out / "meta.json").exists():
-        print(f"reusing token files in {out}")
-        return load_token_data(out, tokenizer)
-    if val is None: corpus, val = split_documents(corpus, val_fraction)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+# %% ../nbs/01_data.ipynb 129
+def _tokenizer_flag(tokenizer) -> str:
+    "How the prepare command names `tokenizer`: the directory or hub name it was loaded from (else DIR, to fill in)"
+    return tokenizer.name_or_path or "DIR"
+
+def _unsaved(tokenizer) -> str:
+    return "" if tokenizer.name_or_path else " (this tokenizer was never saved: save it first with tokenizer.save_pretrained(DIR))"
+
+def _tokens_request(source, tokenizer, val_source, val_fraction, limit) -> dict:
+    "What decides the token files, computed without reading the corpus"
+    return {"kind": "tokens", "version": TOKENS_VERSION, "source": source_key(source), "limit": limit,
+            "val_source": source_key(val_source) if val_source else None, "val_split": _own_validation(val_source) if val_source else None,
+            "val_fraction": None if val_source else val_fraction, "tokenizer": tokenizer_fingerprint(tokenizer)}
+
+def prepare_tokens(source: str, tokenizer, out_dir=".cache/tokens", val_source: str | None = None, val_fraction: float = VAL_FRACTION,
+                   limit: int | None = None, num_proc: int | None = None, cache_dir=".cache/corpora", streaming: bool = False,
+                   build: bool = True) -> TokenData:
+    "Tokenize corpus `source` once into memory-mapped train / val token files under `out_dir`; later calls (and build=False) open them"
+    request = _tokens_request(source, tokenizer, val_source, val_fraction, limit)
+    index = _request_file(out_dir, _slug(source), request)
+    if (found := _prepared(index, "meta.json")) is not None:
+        print(f"reusing token files in {found}")
+        return load_token_data(found, tokenizer)
+    if not build:
+        raise NotPrepared(f"Token files of {source!r}{f' (limit={limit})' if limit else ''} for tokenizer {request['tokenizer']} in "
+                          f"{out_dir}{_unsaved(tokenizer)}",
+                          _command("--dataset", source, "--val-dataset", val_source, "--limit", limit, "--tokenizer", _tokenizer_flag(tokenizer),
+                                   "--val-fraction", None if val_source else _nondefault(val_fraction, VAL_FRACTION),
+                                   "--out-dir", _nondefault(out_dir, ".cache/tokens"), "--cache-dir", _nondefault(cache_dir, ".cache/corpora")))
+    corpus = load_corpus(source, limit=limit, streaming=streaming, cache_dir=cache_dir)
+    parts = [("train", corpus)]
+    if val_source: parts.append(("val", load_corpus(val_source, _own_validation(val_source), streaming=streaming, cache_dir=cache_dir)))
+    tmp = Path(out_dir) / f".{_slug(source)}-{os.getpid()}.tmp"
     shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
-    counts = {split: _tokenize_to_file(ds, tokenizer, tmp / f"{split}.bin", num_proc, f"tokenizing {split}")
-              for split, ds in (("train", corpus), ("val", val))}
-    for f in tmp.glob("*.arrow"): f.unlink()
-    meta = {**settings, "dtype": token_dtype(len(tokenizer)).name, "vocab_size": len(tokenizer), "separator_id": document_separator_id(tokenizer),
-            **{k: {split: c[k] for split, c in counts.items()} for k in ("n_tokens", "n_bytes", "n_docs", "seconds")},
-            "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
-    (tmp / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
-    try: os.replace(tmp, out)
-    except OSError: shutil.rmtree(tmp, ignore_errors=True)  # another process finished the same files first
+    try:
+        counts = _write_token_files(parts, tokenizer, tmp, None if val_source else text_holdout(val_fraction), num_proc)
+        if val_source and counts["n_docs"]["val"] == 0: raise ValueError(f"{val_source!r} has no text to validate on")
+        if counts["n_docs"]["train"] == 0 or counts["n_docs"]["val"] == 0:
+            n = counts["n_docs"]["train"] + counts["n_docs"]["val"]
+            raise ValueError(f"{source!r}: {n} document(s) cannot be split into train and validation: add text, or pass a val_source")
+    except BaseException: shutil.rmtree(tmp, ignore_errors=True); raise
+    meta = {"version": TOKENS_VERSION, "source": source, "limit": limit, "val_source": val_source, "val_fraction": request["val_fraction"],
+            "request": request, "corpus_fingerprint": getattr(corpus, "_fingerprint", None),  # content fingerprints (None when streamed)
+            "val_fingerprint": getattr(parts[-1][1], "_fingerprint", None) if val_source else None, "tokenizer_fingerprint": request["tokenizer"],
+            "dtype": token_dtype(len(tokenizer)).name, "vocab_size": len(tokenizer), "separator_id": document_separator_id(tokenizer),
+            **counts, "streaming": streaming, "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    (tmp / "meta.json").write_text(json.dumps(meta, indent=2, default=str) + "\n")
+    out = _publish(tmp, Path(out_dir) / f"{_slug(source)}-{_hash([meta['sha256'], meta['dtype'], request['tokenizer']])[:12]}")
+    _write_json(index, {"request": request, "dir": out.name})
     return load_token_data(out, tokenizer)
 
-# %% ../nbs/01_data.ipynb 108
+# %% ../nbs/01_data.ipynb 146
 def check_seq_len(seq_len: int, context_length: int) -> None:
     "Refuse a training sequence longer than the model's context"
     if seq_len > context_length:
@@ -704,7 +932,7 @@ def _windows(tokens, starts, seq_len: int):
     w = torch.from_numpy(np.stack([tokens[s:s + seq_len + 1] for s in starts]).astype(np.int64))
     return w[:, :-1].contiguous(), w[:, 1:].contiguous()
 
-# %% ../nbs/01_data.ipynb 109
+# %% ../nbs/01_data.ipynb 147
 class PretrainBatches:
     "Seeded random windows of a token array: x (B, T), y = x shifted by one. Resumable, and DDP-aware"
     def __init__(self, tokens, batch_size: int, seq_len: int, seed: int = 0, rank: int = 0, world_size: int = 1,
@@ -728,6 +956,10 @@ class PretrainBatches:
         self.step += 1
         return batch
 
+    def tokens_in(self, x: torch.Tensor) -> int:
+        "Real tokens in batch `x` (for throughput): every position, since windows have no padding"
+        return x.numel()
+
     def __iter__(self): return self
     def __next__(self): return self.next()
 
@@ -742,7 +974,7 @@ class PretrainBatches:
                 raise ValueError(f"The saved sampler has {key}={state[key]}, this one {mine}: it cannot continue that stream")
         self.step = int(state["step"])
 
-# %% ../nbs/01_data.ipynb 116
+# %% ../nbs/01_data.ipynb 154
 def eval_batches(tokens, batch_size: int, seq_len: int, n_batches: int, rank: int = 0, world_size: int = 1) -> list:
     "The same `n_batches` batches (x, y) of evenly spaced windows on every call; this rank's share under DDP"
     _check_sampler_args(batch_size, seq_len, rank, world_size, None)
@@ -752,15 +984,60 @@ def eval_batches(tokens, batch_size: int, seq_len: int, n_batches: int, rank: in
     starts = np.linspace(0, len(tokens) - seq_len - 1, batch_size * n_batches).round().astype(np.int64)
     return [_windows(tokens, starts[b * batch_size:(b + 1) * batch_size], seq_len) for b in range(rank, n_batches, world_size)]
 
-# %% ../nbs/01_data.ipynb 119
+# %% ../nbs/01_data.ipynb 157
+class SFTExamples:
+    "Fine-tuning examples as three flat arrays: token ids, loss mask (0/1), and offsets; example i is [offsets[i], offsets[i + 1])"
+    def __init__(self, ids: np.ndarray, mask: np.ndarray, offsets: np.ndarray):
+        self.ids, self.mask, self.offsets = ids, mask, offsets
+        self.lengths = np.diff(offsets)  # tokens per example
+
+    @classmethod
+    def from_pairs(cls, pairs) -> "SFTExamples":
+        "In-memory examples from (ids, mask) pairs of lists or arrays"
+        pairs = list(pairs)
+        for k, (i, m) in enumerate(pairs):
+            if len(i) != len(m): raise ValueError(f"example {k}: {len(i)} ids but {len(m)} mask values")
+        ids = np.concatenate([np.asarray(i, dtype=np.int64) for i, _ in pairs]) if pairs else np.zeros(0, np.int64)
+        mask = np.concatenate([np.asarray(m, dtype=np.uint8) for _, m in pairs]) if pairs else np.zeros(0, np.uint8)
+        offsets = np.concatenate([[0], np.cumsum([len(i) for i, _ in pairs], dtype=np.int64)]).astype(np.int64)
+        return cls(ids.astype(token_dtype(int(ids.max(initial=0)) + 1)), mask, offsets)
+
+    @classmethod
+    def open(cls, folder) -> "SFTExamples":
+        "The memory-mapped examples prepare_sft wrote in `folder`"
+        folder = Path(folder)
+        meta = json.loads((folder / "meta.json").read_text())
+        def view(name, dtype, n):
+            size, expected = (folder / name).stat().st_size, n * np.dtype(dtype).itemsize
+            if size != expected: raise ValueError(f"{folder / name} has {size:,} bytes where {expected:,} were written: "
+                                                  f"delete {folder} and run prepare_sft again")
+            return np.asarray(np.memmap(folder / name, dtype=dtype, mode="r", shape=(n,)))
+        n, t = meta["n_examples"], meta["n_tokens"]
+        return cls(view("ids.bin", meta["dtype"], t), view("mask.bin", np.uint8, t), view("offsets.bin", np.int64, n + 1))
+
+    def __len__(self) -> int: return len(self.offsets) - 1
+
+    def __getitem__(self, i) -> tuple[np.ndarray, np.ndarray]:
+        "(ids, mask) of example i: views into the arrays, nothing copied"
+        i = int(i)
+        if not -len(self) <= i < len(self): raise IndexError(f"example {i} of {len(self)}")
+        i %= len(self)
+        start, end = int(self.offsets[i]), int(self.offsets[i + 1])
+        return self.ids[start:end], self.mask[start:end]
+
+    def __iter__(self): return (self[i] for i in range(len(self)))
+    def __repr__(self): return f"SFTExamples({len(self):,} examples, {len(self.ids):,} tokens, {self.ids.dtype})"
+
+# %% ../nbs/01_data.ipynb 160
 @dataclass
 class SFTData:
     "Rendered fine-tuning examples, and what happened to the rows that did not make it"
-    examples: list       # (ids, mask) pairs of lists, each at most seq_len + 1 tokens
-    skipped: int = 0     # rows without an assistant turn
-    truncated: int = 0   # conversations shortened to fit: oldest turns dropped, or the last reply cut
-    invalid: int = 0     # rows with an unknown role or a content that is not text
-    too_long: int = 0    # rows in which not one assistant token fits in seq_len + 1 tokens
+    examples: SFTExamples  # memory-mapped (ids, mask) examples, each at most seq_len + 1 tokens
+    skipped: int = 0       # rows without an assistant turn
+    truncated: int = 0     # conversations shortened to fit: oldest turns dropped, or the last reply cut
+    invalid: int = 0       # rows with an unknown role or a content that is not text
+    too_long: int = 0      # rows in which not one assistant token fits in seq_len + 1 tokens
+    dir: Path | None = None  # where the files are
     def __repr__(self):
         return (f"SFTData({len(self.examples):,} examples; skipped {self.skipped} without an assistant turn, "
                 f"{self.invalid} invalid, {self.too_long} too long; truncated {self.truncated})")
@@ -778,81 +1055,156 @@ def fit_conversation(messages, contents: list[list[int]], ids: dict, budget: int
     tokens, mask = _assemble([messages[i] for i in keep], [contents[i] for i in keep], ids, False)
     return tokens[:budget], mask[:budget], cut or keep_from != system
 
-def prepare_sft(source: str, tokenizer, seq_len: int, split: str = "train", limit: int | None = None,
-                cache_dir=".cache/corpora") -> SFTData:
-    "Render the conversations of chat source `source` into (ids, mask) examples of at most seq_len + 1 tokens"
-    chats, ids, data = load_chat(source, split, limit, cache_dir=cache_dir), _chat_token_ids(tokenizer), SFTData([])
-    for batch in tqdm(chats.iter(batch_size=1000), total=-(-len(chats) // 1000), desc=f"rendering {split} conversations"):
-        usable = []
-        for messages in batch["messages"]:
-            try: _check_messages(messages)
-            except ValueError: data.invalid += 1; continue
-            last = max((i for i, m in enumerate(messages) if m["role"] == "assistant"), default=None)
-            if last is None: data.skipped += 1
-            else: usable.append(messages[:last + 1])
-        if not usable: continue
-        encoded = tokenizer([m["content"] for conv in usable for m in conv], add_special_tokens=False, split_special_tokens=True)["input_ids"]
-        pos = 0
-        for conv in usable:
-            tokens, mask, truncated = fit_conversation(conv, encoded[pos:pos + len(conv)], ids, seq_len + 1)
-            pos += len(conv)
-            if not any(mask): data.too_long += 1; continue
-            data.truncated += truncated
-            data.examples.append((tokens, mask))
-    if not data.examples:
-        raise ValueError(f"No fine-tuning example is left from {source!r} ({split}): {data!r}. Check that its rows have "
-                         f"assistant turns, or use a larger seq_len")
-    return data
+# %% ../nbs/01_data.ipynb 162
+SFT_VERSION = 1      # bump when the rendering or the files change
+SFT_TASK_ROWS = 256  # conversations per task sent to a worker process
 
-# %% ../nbs/01_data.ipynb 124
-def _pack(lengths: list[int], order, capacity: int, pack: bool) -> list[list[int]]:
-    "Example indices grouped into rows of at most `capacity` tokens, greedily in `order`; one per row if not `pack`"
-    if not pack: return [[int(i)] for i in order]
-    rows, row, used = [], [], 0
-    for i in order:
-        if row and used + lengths[i] > capacity: rows.append(row); row, used = [], 0
-        row.append(int(i)); used += lengths[i]
-    if row: rows.append(row)
-    return rows
+def _render_conversations(conversations: list) -> tuple:
+    "Worker: ids, mask and lengths of the examples a batch of conversations gives, and the counts of rows left out"
+    w, counts = _worker, {"skipped": 0, "invalid": 0, "too_long": 0, "truncated": 0}
+    usable, ids, mask, lengths = [], [], [], []
+    for messages in conversations:
+        try: _check_messages(messages)
+        except ValueError: counts["invalid"] += 1; continue
+        last = max((i for i, m in enumerate(messages) if m["role"] == "assistant"), default=None)
+        if last is None: counts["skipped"] += 1
+        else: usable.append(messages[:last + 1])
+    contents = [e.ids for e in w["backend"].encode_batch_fast([m["content"] for conv in usable for m in conv], add_special_tokens=False)]
+    pos = 0
+    for conv in usable:
+        tokens, loss_mask, truncated = fit_conversation(conv, contents[pos:pos + len(conv)], w["chat_ids"], w["budget"])
+        pos += len(conv)
+        if not any(loss_mask): counts["too_long"] += 1; continue
+        counts["truncated"] += truncated
+        ids += tokens; mask += loss_mask; lengths.append(len(tokens))
+    return np.array(ids, dtype=w["dtype"]), np.array(mask, dtype=np.uint8), np.array(lengths, dtype=np.int64), counts
 
-def _collate(examples, rows: list[list[int]], seq_len: int, pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+def _conversation_tasks(chats) -> Iterator[tuple]:
+    "Tasks (chars, conversations) of SFT_TASK_ROWS conversations each"
+    for conversations in _read_batches(chats, "messages", SFT_TASK_ROWS):
+        yield sum(len(m.get("content") or "") for conv in conversations if conv for m in conv if isinstance(m, dict)), conversations
+
+def _write_sft_files(chats, tokenizer, seq_len: int, folder: Path, num_proc) -> dict:
+    "Render `chats` into folder/ids.bin, mask.bin and offsets.bin with buffered writes; return the counts"
+    counts = {"n_examples": 0, "n_tokens": 0, "skipped": 0, "invalid": 0, "too_long": 0, "truncated": 0}
+    sha, stats, t0, end = hashlib.sha256(), {}, time.perf_counter(), 0
+    init = (tokenizer.backend_tokenizer.to_str(),
+            {"chat_ids": _chat_token_ids(tokenizer), "budget": seq_len + 1, "dtype": token_dtype(len(tokenizer))})
+    with open(folder / "ids.bin", "wb") as ids_file, open(folder / "mask.bin", "wb") as mask_file, \
+         open(folder / "offsets.bin", "wb") as offsets_file, tqdm(total=len(chats), unit="conversation", desc="rendering") as bar:
+        offsets_file.write(np.zeros(1, np.int64).tobytes())
+        for ids, mask, lengths, left_out in _ordered_map(_render_conversations, _conversation_tasks(chats), num_proc, init, stats):
+            offsets = end + np.cumsum(lengths); end = int(offsets[-1]) if len(offsets) else end
+            for f, a in ((ids_file, ids), (mask_file, mask), (offsets_file, offsets)): f.write(memoryview(a)); sha.update(memoryview(a))
+            counts["n_examples"] += len(lengths); counts["n_tokens"] += len(ids)
+            for k, v in left_out.items(): counts[k] += v
+            bar.update(len(lengths) + sum(v for k, v in left_out.items() if k != "truncated"))
+    counts.update(sha256=sha.hexdigest(), seconds=round(time.perf_counter() - t0, 3), processes=stats["processes"])
+    return counts
+
+# %% ../nbs/01_data.ipynb 163
+def _sft_command(dataset, tokenizer, seq_len, val_dataset, limit, out_dir, cache_dir) -> str:
+    return _command("--chat", True, "--dataset", dataset, "--val-dataset", val_dataset, "--limit", limit,
+                    "--tokenizer", _tokenizer_flag(tokenizer), "--seq-len", seq_len,
+                    "--out-dir", _nondefault(out_dir, ".cache/sft"), "--cache-dir", _nondefault(cache_dir, ".cache/corpora"))
+
+def _open_sft(folder: Path) -> SFTData:
+    meta = json.loads((folder / "meta.json").read_text())
+    return SFTData(SFTExamples.open(folder), meta["skipped"], meta["truncated"], meta["invalid"], meta["too_long"], folder)
+
+def prepare_sft(source: str, tokenizer, seq_len: int, split: str = "train", limit: int | None = None, cache_dir=".cache/corpora",
+                out_dir=".cache/sft", num_proc: int | None = None, build: bool = True) -> SFTData:
+    "Render the conversations of `source` once into memory-mapped (ids, mask) examples of at most seq_len + 1 tokens under `out_dir`"
+    request = {"kind": "sft", "version": SFT_VERSION, "source": source_key(source, "messages"), "split": split, "limit": limit,
+               "seq_len": seq_len, "tokenizer": tokenizer_fingerprint(tokenizer)}
+    index = _request_file(out_dir, f"{_slug(source)}-{split}", request)
+    if (found := _prepared(index, "meta.json")) is not None:
+        print(f"reusing SFT examples in {found}")
+        return _open_sft(found)
+    if not build:
+        raise NotPrepared(f"SFT examples of {source!r} ({split}{f', limit={limit}' if limit else ''}, seq_len={seq_len}) for tokenizer "
+                          f"{request['tokenizer']} in {out_dir}{_unsaved(tokenizer)}",
+                          _sft_command(source, tokenizer, seq_len, None, limit, out_dir, cache_dir))
+    chats = load_chat(source, split, limit, cache_dir=cache_dir)
+    tmp = Path(out_dir) / f".{_slug(source)}-{split}-{os.getpid()}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
+    try:
+        counts = _write_sft_files(chats, tokenizer, seq_len, tmp, num_proc)
+        if counts["n_examples"] == 0:
+            left = SFTData(SFTExamples.from_pairs([]), counts["skipped"], counts["truncated"], counts["invalid"], counts["too_long"])
+            raise ValueError(f"No fine-tuning example is left from {source!r} ({split}): {left!r}. Check that its rows have "
+                             f"assistant turns, or use a larger seq_len")
+    except BaseException: shutil.rmtree(tmp, ignore_errors=True); raise
+    meta = {"version": SFT_VERSION, "source": source, "split": split, "limit": limit, "seq_len": seq_len, "request": request,
+            "chats_fingerprint": chats._fingerprint, "tokenizer_fingerprint": request["tokenizer"],
+            "dtype": token_dtype(len(tokenizer)).name, **counts, "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    (tmp / "meta.json").write_text(json.dumps(meta, indent=2, default=str) + "\n")
+    print(f"rendered {len(chats):,} conversations into {counts['n_examples']:,} examples ({counts['n_tokens']:,} tokens) in "
+          f"{counts['seconds']:.1f} s with {counts['processes']} process{'es' * (counts['processes'] > 1)}")
+    out = _publish(tmp, Path(out_dir) / f"{_slug(source)}-{split}-{_hash([counts['sha256'], meta['dtype']])[:12]}")
+    _write_json(index, {"request": request, "dir": out.name})
+    return _open_sft(out)
+
+# %% ../nbs/01_data.ipynb 170
+def _pack(lengths: np.ndarray, order: np.ndarray, capacity: int, pack: bool) -> np.ndarray:
+    "Row bounds: row r holds examples order[bounds[r]:bounds[r + 1]], packed greedily in order up to `capacity` tokens (one if not `pack`)"
+    n = len(order)
+    if not pack or n == 0: return np.arange(n + 1, dtype=np.int64)
+    bounds, used, block = [0], 0, 1 << 16
+    for start in range(0, n, block):  # Python ints in blocks: fast, and no list of a million lengths
+        for k, length in enumerate(lengths[order[start:start + block]].tolist(), start):
+            if used and used + length > capacity: bounds.append(k); used = 0
+            used += length
+    bounds.append(n)
+    return np.array(bounds, dtype=np.int64)
+
+class PackedRows:
+    "The rows of an epoch: row r is the example indices order[bounds[r]:bounds[r + 1]] (two arrays, not lists of lists)"
+    def __init__(self, order: np.ndarray, bounds: np.ndarray): self.order, self.bounds = order, bounds
+    def __len__(self) -> int: return len(self.bounds) - 1
+    def __getitem__(self, r):
+        if isinstance(r, slice): return [self[i] for i in range(*r.indices(len(self)))]
+        return self.order[self.bounds[r]:self.bounds[r + 1]]
+    def __iter__(self): return (self[r] for r in range(len(self)))
+
+def _collate(examples, rows, seq_len: int, pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
     "x (B, seq_len) of concatenated examples padded with pad_id, and y: the next token where the mask is 1, else -100"
     ids = np.full((len(rows), seq_len + 1), pad_id, dtype=np.int64)
     labels = np.full((len(rows), seq_len + 1), -100, dtype=np.int64)
     for b, row in enumerate(rows):
-        row_ids = np.concatenate([examples[i][0] for i in row]); row_mask = np.concatenate([examples[i][1] for i in row])
+        pairs = [examples[i] for i in row]
+        row_ids = np.concatenate([i for i, _ in pairs]).astype(np.int64); row_mask = np.concatenate([m for _, m in pairs])
         ids[b, :len(row_ids)] = row_ids
         labels[b, :len(row_ids)] = np.where(row_mask == 1, row_ids, -100)
     return torch.from_numpy(ids[:, :-1].copy()), torch.from_numpy(labels[:, 1:].copy())
 
-def _as_arrays(examples, seq_len: int) -> list:
-    "Examples as int64 arrays, checked against seq_len"
-    arrays = [(np.asarray(i, dtype=np.int64), np.asarray(m, dtype=np.int64)) for i, m in examples]
-    if not arrays: raise ValueError("No examples: prepare_sft returns them")
-    for k, (i, m) in enumerate(arrays):
-        if len(i) != len(m): raise ValueError(f"example {k}: {len(i)} ids but {len(m)} mask values")
-        if len(i) > seq_len + 1:
-            raise ValueError(f"example {k} has {len(i)} tokens, more than seq_len + 1 = {seq_len + 1}: "
-                             f"render the examples with prepare_sft(..., seq_len={seq_len})")
-    return arrays
+def _as_examples(examples, seq_len: int) -> SFTExamples:
+    "`examples` as SFTExamples (a list of (ids, mask) pairs is converted), checked against seq_len"
+    examples = examples if isinstance(examples, SFTExamples) else SFTExamples.from_pairs(examples)
+    if not len(examples): raise ValueError("No examples: prepare_sft returns them")
+    if len(too_long := np.flatnonzero(examples.lengths > seq_len + 1)):
+        k = int(too_long[0])
+        raise ValueError(f"example {k} has {examples.lengths[k]} tokens, more than seq_len + 1 = {seq_len + 1}: "
+                         f"render the examples with prepare_sft(..., seq_len={seq_len})")
+    return examples
 
-# %% ../nbs/01_data.ipynb 125
+# %% ../nbs/01_data.ipynb 171
 class SFTBatches:
     "Shuffled, packed (or padded) batches of SFT examples with labels -100 off the assistant's tokens. Resumable, DDP-aware"
     def __init__(self, examples, batch_size: int, seq_len: int, pad_id: int, seed: int = 0, rank: int = 0, world_size: int = 1,
                  pack: bool = True, context_length: int | None = None):
         _check_sampler_args(batch_size, seq_len, rank, world_size, context_length)
-        self.examples = _as_arrays(examples, seq_len)
-        self.lengths = [len(i) for i, _ in self.examples]
+        self.examples = _as_examples(examples, seq_len)  # an SFTExamples is used as it is: memory-mapped, never copied
+        self.lengths = self.examples.lengths
         self.batch_size, self.seq_len, self.pad_id, self.seed = batch_size, seq_len, pad_id, seed
         self.rank, self.world_size, self.pack = rank, world_size, pack
         self.epoch, self.pos, self._rows = 0, 0, (None, None)
 
-    def rows(self, epoch: int) -> list[list[int]]:
+    def rows(self, epoch: int) -> PackedRows:
         "The rows of `epoch`: the examples shuffled by (seed, epoch), then packed"
         if self._rows[0] != epoch:
             order = np.random.default_rng([self.seed, epoch]).permutation(len(self.examples))
-            self._rows = (epoch, _pack(self.lengths, order, self.seq_len + 1, self.pack))
+            self._rows = (epoch, PackedRows(order, _pack(self.lengths, order, self.seq_len + 1, self.pack)))
         return self._rows[1]
 
     def next(self) -> tuple[torch.Tensor, torch.Tensor]:
@@ -864,6 +1216,11 @@ class SFTBatches:
             n = min(len(rows) - self.pos, wanted - len(taken))
             taken += rows[self.pos:self.pos + n]; self.pos += n
         return _collate(self.examples, taken[self.rank * self.batch_size:(self.rank + 1) * self.batch_size], self.seq_len, self.pad_id)
+
+    def tokens_in(self, x: torch.Tensor) -> int:
+        "Real tokens in batch `x` (for throughput): the positions before each row's trailing padding"
+        positions = torch.arange(1, x.shape[1] + 1, device=x.device)
+        return int(((x != self.pad_id) * positions).amax(dim=1).sum())
 
     def __iter__(self): return self
     def __next__(self): return self.next()
@@ -879,12 +1236,107 @@ class SFTBatches:
                 raise ValueError(f"The saved sampler has {key}={state[key]}, this one {mine}: it cannot continue that stream")
         self.epoch, self.pos = int(state["epoch"]), int(state["pos"])
 
-# %% ../nbs/01_data.ipynb 133
+# %% ../nbs/01_data.ipynb 184
 def sft_eval_batches(examples, batch_size: int, seq_len: int, pad_id: int, n_batches: int | None = None, pack: bool = True,
                      rank: int = 0, world_size: int = 1) -> list:
     "Deterministic batches (x, y) of the examples in order (all of them unless n_batches); this rank's share under DDP"
     _check_sampler_args(batch_size, seq_len, rank, world_size, None)
-    arrays = _as_arrays(examples, seq_len)
-    rows = _pack([len(i) for i, _ in arrays], range(len(arrays)), seq_len + 1, pack)
-    batches = [rows[i:i + batch_size] for i in range(0, len(rows), batch_size)][:n_batches]
-    return [_collate(arrays, b, seq_len, pad_id) for b in batches[rank::world_size]]
+    examples = _as_examples(examples, seq_len)
+    order = np.arange(len(examples))
+    rows = PackedRows(order, _pack(examples.lengths, order, seq_len + 1, pack))
+    starts = list(range(0, len(rows), batch_size))[:n_batches]
+    return [_collate(examples, rows[s:s + batch_size], seq_len, pad_id) for s in starts[rank::world_size]]
+
+# %% ../nbs/01_data.ipynb 189
+def prepare_pretraining_data(dataset: str, tokenizer=None, vocab_size: int | None = None, val_dataset: str | None = None,
+                             limit: int | None = None, num_proc: int | None = None, streaming: bool = False, build: bool = True,
+                             val_fraction: float = VAL_FRACTION, out_dir=".cache/tokens", tokenizer_dir=".cache/tokenizers",
+                             cache_dir=".cache/corpora") -> tuple[PreTrainedTokenizerFast, TokenData]:
+    "The tokenizer (`tokenizer`: a directory or hub name; None: trained on `dataset` with `vocab_size`) and token files for pretraining"
+    if (tokenizer is None) == (vocab_size is None):
+        raise ValueError("Give either a tokenizer (a directory or hub name) or a vocab_size (to train one on the corpus), not both or neither")
+    for source in filter(None, (dataset, val_dataset)): _check_source(source, "text")  # before a tokenizer is loaded
+    named = tokenizer if tokenizer is None or isinstance(tokenizer, (str, Path)) else _tokenizer_flag(tokenizer)
+    command = _command("--dataset", dataset, "--val-dataset", val_dataset, "--limit", limit, "--tokenizer", named, "--vocab-size", vocab_size,
+                       "--val-fraction", None if val_dataset else _nondefault(val_fraction, VAL_FRACTION),
+                       "--out-dir", _nondefault(out_dir, ".cache/tokens"), "--tokenizer-dir", _nondefault(tokenizer_dir, ".cache/tokenizers"),
+                       "--cache-dir", _nondefault(cache_dir, ".cache/corpora"))
+    try:
+        if tokenizer is None: tokenizer = get_tokenizer(dataset, vocab_size, tokenizer_dir, limit, build=build, streaming=streaming,
+                                                        corpus_cache_dir=cache_dir)
+        elif isinstance(tokenizer, (str, Path)): tokenizer = load_tokenizer(tokenizer)
+        data = prepare_tokens(dataset, tokenizer, out_dir, val_dataset, val_fraction, limit, num_proc, cache_dir, streaming, build)
+    except NotPrepared as e: raise NotPrepared(e.what, command) from None  # one command prepares the tokenizer and the files
+    return tokenizer, data
+
+# %% ../nbs/01_data.ipynb 193
+def prepare_sft_splits(dataset: str, tokenizer, seq_len: int, val_dataset: str | None = None, limit: int | None = None,
+                       num_proc: int | None = None, build: bool = True, out_dir=".cache/sft",
+                       cache_dir=".cache/corpora") -> tuple[SFTData, SFTData]:
+    "(train, validation) examples for fine-tuning: validation is `val_dataset`'s 'train' split if given, else `dataset`'s 'validation'"
+    for source in filter(None, (dataset, val_dataset)): _check_source(source, "messages")  # before the tokenizer is loaded
+    if isinstance(tokenizer, (str, Path)): tokenizer = load_tokenizer(tokenizer)
+    val_source, val_split = (val_dataset, "train") if val_dataset else (dataset, "validation")
+    kw = dict(limit=limit, cache_dir=cache_dir, out_dir=out_dir, num_proc=num_proc, build=build)
+    try: return (prepare_sft(dataset, tokenizer, seq_len, "train", **kw), prepare_sft(val_source, tokenizer, seq_len, val_split, **kw))
+    except NotPrepared as e:
+        raise NotPrepared(e.what, _sft_command(dataset, tokenizer, seq_len, val_dataset, limit, out_dir, cache_dir)) from None
+
+# %% ../nbs/01_data.ipynb 196
+class _Parser(argparse.ArgumentParser):
+    "argparse, with a one-line error message (usage is one --help away)"
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+def data_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m llm200m.data", description="Prepare training data once, in one process, before training "
+                     "(under torchrun the training processes only open what this prepared).")
+    commands = parser.add_subparsers(dest="command", required=True)
+    p = commands.add_parser("prepare", help="tokenize a corpus (and train its tokenizer), or render chat data",
+                            description="Pretraining: --dataset D (--tokenizer T | --vocab-size N). "
+                                        "Fine-tuning: --chat --dataset D --tokenizer DIR --seq-len L.")
+    p.add_argument("--chat", action="store_true", help="fine-tuning conversations (train and validation splits), not pretraining text")
+    p.add_argument("--dataset", required=True, help=f"a corpus name ({', '.join(corpus_names())}) or a local file or folder")
+    p.add_argument("--val-dataset", help="validate on this source instead of a part held out of --dataset")
+    p.add_argument("--limit", type=int, help="use only the first N rows of the source")
+    p.add_argument("--tokenizer", help="a tokenizer directory (e.g. a checkpoint) or hub name")
+    p.add_argument("--vocab-size", type=int, help="train a byte-level BPE of this many tokens on --dataset (pretraining only)")
+    p.add_argument("--seq-len", type=int, help="tokens per training sequence (--chat only)")
+    p.add_argument("--val-fraction", type=float, default=VAL_FRACTION, help=f"share of the text held out (default: {VAL_FRACTION})")
+    p.add_argument("--num-proc", type=int, help="processes that tokenize (default: the usable cores, for inputs of more than a few MB)")
+    p.add_argument("--streaming", action="store_true", help="read the corpus as it goes, without a local Arrow copy (pretraining only)")
+    p.add_argument("--out-dir", help="where the files go (default: .cache/tokens, or .cache/sft with --chat)")
+    p.add_argument("--tokenizer-dir", default=".cache/tokenizers", help="where trained tokenizers go (default: .cache/tokenizers)")
+    p.add_argument("--cache-dir", default=".cache/corpora", help="where corpora are cached (default: .cache/corpora)")
+    return parser
+
+# %% ../nbs/01_data.ipynb 197
+def _prepare(args) -> None:
+    "The body of `prepare`: check the flags, prepare, and print what was prepared where"
+    if args.num_proc is not None and args.num_proc < 1: raise ValueError(f"--num-proc {args.num_proc}: must be at least 1")
+    if args.chat:
+        if args.tokenizer is None or args.seq_len is None: raise ValueError("--chat needs --tokenizer DIR and --seq-len L")
+        if args.vocab_size is not None or args.streaming: raise ValueError("--vocab-size and --streaming are for pretraining data, not --chat")
+        train, val = prepare_sft_splits(args.dataset, args.tokenizer, args.seq_len, args.val_dataset, args.limit, args.num_proc,
+                                        out_dir=args.out_dir or ".cache/sft", cache_dir=args.cache_dir)
+        for name, data in (("train", train), ("validation", val)): print(f"{name}: {data!r}\n  in {data.dir}")
+        return
+    if (args.tokenizer is None) == (args.vocab_size is None): raise ValueError("give either --tokenizer T or --vocab-size N")
+    if args.seq_len is not None: raise ValueError("--seq-len is for --chat data; token files serve every sequence length")
+    tokenizer, data = prepare_pretraining_data(args.dataset, args.tokenizer, args.vocab_size, args.val_dataset, args.limit, args.num_proc,
+                                               args.streaming, val_fraction=args.val_fraction, out_dir=args.out_dir or ".cache/tokens",
+                                               tokenizer_dir=args.tokenizer_dir, cache_dir=args.cache_dir)
+    print(f"tokenizer: {len(tokenizer):,} tokens in {tokenizer.name_or_path}\n"
+          f"token files: {len(data.train):,} train and {len(data.val):,} validation tokens ({data.meta['dtype']}) in {data.dir}")
+
+def main(argv: list[str] | None = None) -> int:
+    "Entry point of `python -m llm200m.data`; returns the exit code"
+    args = data_parser().parse_args(argv)
+    try: _prepare(args)
+    except (ValueError, FileNotFoundError, ConnectionError) as e:
+        print(f"llm200m.data: error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+# %% ../nbs/01_data.ipynb 216
+if __name__ == "__main__" and "__file__" in globals(): sys.exit(main())
