@@ -563,7 +563,7 @@ class NotPrepared(FileNotFoundError):
     "Data that was only to be opened (build=False) has not been prepared; the message says what, and the command that prepares it"
     def __init__(self, what: str, command: str):
         self.what, self.command = what, command
-        super().__init__(f"{what} has not been prepared. Prepare it once, in one process, before training: {command}")
+        super().__init__(f"not prepared yet: {what}. Prepare it once, in one process, before training: {command}")
 
 PREPARE_COMMAND = "python -m llm200m.data prepare"
 

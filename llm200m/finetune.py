@@ -77,7 +77,7 @@ def count_trainable(model: torch.nn.Module) -> tuple[int, int]:
     params = list({id(p): p for p in model.parameters()}.values())
     return sum(p.numel() for p in params if p.requires_grad), sum(p.numel() for p in params)
 
-# %% ../nbs/03_finetune.ipynb 15
+# %% ../nbs/03_finetune.ipynb 17
 def set_dropout(model: Llama, p: float) -> Llama:
     "Set the residual and attention dropout of `model` to `p` (and record it in its config)"
     model.cfg = replace(model.cfg, dropout=p)
@@ -88,16 +88,16 @@ def set_dropout(model: Llama, p: float) -> Llama:
 
 def prepare_finetuning(cfg: FinetuneConfig, device: torch.device, checkpoint=None, state: dict | None = None) -> dict:
     "Model (LoRA-wrapped if asked), tokenizer, SFT data and batch sources for `cfg`, resuming from `checkpoint` if given"
-    from llm200m.data import prepare_sft, SFTBatches, sft_eval_batches, token_byte_lengths, tokenizer_fingerprint, BOS_TOKEN
+    from llm200m.data import prepare_sft_splits, SFTBatches, sft_eval_batches, token_byte_lengths, tokenizer_fingerprint, BOS_TOKEN
     from peft import set_peft_model_state_dict
     rank, world = world_info()
-    model, tokenizer = load_pretrained(cfg.init_from if checkpoint is None or cfg.lora else checkpoint, device)
+    start = cfg.init_from if checkpoint is None or cfg.lora else checkpoint
+    model, tokenizer = load_pretrained(start, device)
     seq_len = cfg.seq_len or model.cfg.context_length
     if seq_len > model.cfg.context_length:
         raise ValueError(f"--seq-len {seq_len} is longer than the model's context of {model.cfg.context_length}")
-    train_data = rank0_first(lambda: prepare_sft(cfg.dataset, tokenizer, seq_len, "train", limit=cfg.limit))
-    val_source, val_split = (cfg.val_dataset, "train") if cfg.val_dataset else (cfg.dataset, "validation")
-    val_data = rank0_first(lambda: prepare_sft(val_source, tokenizer, seq_len, val_split, limit=cfg.limit))
+    train_data, val_data = prepare_sft_splits(cfg.dataset, tokenizer, seq_len, val_dataset=cfg.val_dataset, limit=cfg.limit,
+                                              build=world == 1)  # under torchrun only open what `llm200m.data prepare --chat` made
     if rank == 0:
         print(f"fine-tuning data: {len(train_data.examples):,} conversations from {cfg.dataset} (skipped: {train_data.skipped:,} "
               f"without an assistant turn, {train_data.invalid:,} invalid, {train_data.too_long:,} too long for {seq_len} tokens; "
@@ -108,11 +108,13 @@ def prepare_finetuning(cfg: FinetuneConfig, device: torch.device, checkpoint=Non
         if state is not None: set_peft_model_state_dict(model, state["adapters"])
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.convert_tokens_to_ids(BOS_TOKEN)
     batch_tokens = cfg.batch_size * seq_len * cfg.grad_accum * world
-    if cfg.max_tokens: cfg = replace(cfg, max_steps=min(cfg.max_steps, math.ceil(cfg.max_tokens / batch_tokens)))
+    cfg = resolve_length(cfg, batch_tokens)
     trainable, total = count_trainable(model)
+    base_cfg = unwrap(model).cfg
     return {"cfg": cfg, "model": model, "tokenizer": tokenizer, "seq_len": seq_len,
             "banner": f"{'LoRA' if cfg.lora else 'full'} fine-tuning: {trainable:,} of {total:,} parameters trained | "
-                      f"{device_name(device)} x {world} | {batch_tokens:,} tokens per step | {cfg.max_steps} steps",
+                      f"{device_name(device)} x {world}\n" + run_plan(cfg, base_cfg, seq_len, world, device_facts(device, cfg.precision, base_cfg),
+                                                                    trainable=trainable, data_tokens=int(train_data.examples.lengths.sum())),
             "train_batches": SFTBatches(train_data.examples, cfg.batch_size, seq_len, pad_id, seed=cfg.seed, rank=rank, world_size=world),
             "val_batches": sft_eval_batches(val_data.examples, cfg.batch_size, seq_len, pad_id, n_batches=cfg.eval_batches),
             "token_bytes": token_byte_lengths(tokenizer),
@@ -124,7 +126,7 @@ def prepare_finetuning(cfg: FinetuneConfig, device: torch.device, checkpoint=Non
                          "train_conversations": len(train_data.examples), "skipped_rows": train_data.skipped,
                          "resumed_from": str(checkpoint) if checkpoint else None}}
 
-# %% ../nbs/03_finetune.ipynb 16
+# %% ../nbs/03_finetune.ipynb 18
 def finetune_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m llm200m.finetune",
         description="Instruction-tune a pretrained checkpoint on chat data (assistant tokens only), fully or with LoRA. "
@@ -135,5 +137,5 @@ def main(argv: list[str] | None = None) -> int:
     "Entry point of `python -m llm200m.finetune`; returns the exit code"
     return run_cli(finetune_parser().parse_args(argv), "finetune", FinetuneConfig, prepare_finetuning, "python -m llm200m.chatbot")
 
-# %% ../nbs/03_finetune.ipynb 40
+# %% ../nbs/03_finetune.ipynb 44
 if __name__ == "__main__" and "__file__" in globals(): sys.exit(main())

@@ -67,6 +67,7 @@ class TrainConfig:
     out_dir: str = "checkpoints"     # where {phase}_latest/ and {phase}_best/ go
     stats_dir: str = "training_stats"  # where training_metrics.json goes
     resume: bool = False             # continue {out_dir}/{phase}_latest exactly where it stopped
+    dry_run: bool = False            # prepare the data, build the model, print the plan, then exit without training
 
     def __post_init__(self):
         for name in ("batch_size", "grad_accum", "max_steps", "eval_every", "eval_batches", "log_every", "save_every", "max_nan_steps", "overfit_evals"):
@@ -567,7 +568,8 @@ def train(model: torch.nn.Module, cfg: TrainConfig, train_batches, val_batches: 
                     tok_s = sum(w[2] for w in window) / max(window_s, 1e-9)
                     record = {"step": step, "tokens": tokens, "elapsed_s": elapsed, "train_loss": sum(w[0] for w in window) / len(window),
                               "lr": lr, "grad_norm": sum(w[1] for w in window) / len(window), "tokens_per_s": tok_s,
-                              "mfu": tok_s / world * flops / peak if peak else None}
+                              "mfu": tok_s / world * flops / peak if peak else None,
+                              "peak_memory_gib": torch.cuda.max_memory_allocated(device) / 2**30 if device.type == "cuda" else None}
                     if master: log.add(_rounded(record))
                     bar.set_postfix(loss=f"{record['train_loss']:.3f}", lr=f"{lr:.2e}", tok_s=f"{tok_s:,.0f}")
                     window, window_s = [], 0.0
@@ -598,7 +600,8 @@ def train(model: torch.nn.Module, cfg: TrainConfig, train_batches, val_batches: 
 
 # %% ../nbs/02_pretrain.ipynb 64
 RESUME_OVERRIDABLE = {"max_steps", "max_tokens", "max_minutes", "eval_every", "log_every", "save_every", "patience", "device", "compile",
-                      "timeout_minutes", "resume", "out_dir", "stats_dir"}
+                      "timeout_minutes", "resume", "dry_run", "out_dir", "stats_dir",
+                      "grad_accum"}  # to keep the global batch when a run resumes on another number of processes
 
 def resume_config(saved: dict, overrides: dict, config_cls=TrainConfig) -> TrainConfig:
     "The config to resume with: the checkpoint's, with only the run-length and cadence flags replaced"
@@ -705,9 +708,9 @@ def run_plan(cfg: TrainConfig, mcfg: ModelConfig, seq_len: int, world: int, fact
              "  learning rate: " + (f"linear warm-up to {cfg.lr:.1e} over steps 1-{cfg.warmup_steps:,}, then " if cfg.warmup_steps else "")
              + f"cosine decay to {cfg.min_lr:.1e} at step {cfg.max_steps:,}"]
     if cfg.max_minutes: lines.append(f"  time budget: {cfg.max_minutes:g} minutes (the run stops at whichever limit comes first)")
-    if data_tokens: lines.append(f"  data: {data_tokens:,} training tokens, read {cfg.max_steps * step_tokens / data_tokens:.2f} times")
+    if data_tokens: lines.append(f"  data: {data_tokens:,} training tokens, read {cfg.max_steps * step_tokens / data_tokens:.3g} times")
     have = facts.get("memory")
-    lines.append(f"  memory: ~{need:.1f} GiB per process estimated ({facts['precision']}, {facts['attention']} attention)"
+    lines.append(f"  memory: ~{need:.2g} GiB per process estimated ({facts['precision']}, {facts['attention']} attention)"
                  + (f" of {have / 2**30:.1f} GiB on {facts['device']}" if have else ""))
     if have and need * 2**30 > 0.9 * have:
         lines.append("  warning: that does not fit; divide --batch-size and multiply --grad-accum by the same factor "
@@ -797,6 +800,9 @@ def run_cli(args: argparse.Namespace, phase: str, config_cls, prepare, next_comm
             return 2
         cfg = run["cfg"]
         if rank == 0: print(run["banner"], flush=True)
+        if cfg.dry_run:
+            if rank == 0: print("dry run: the data is prepared and the plan above is what this command would train; nothing was trained")
+            return 0
         summary = train(run["model"], cfg, run["train_batches"], run["val_batches"], run["token_bytes"], tokenizer=run["tokenizer"],
                         run_info=run["run_info"], state=state, to_save=run.get("to_save"), extra_state=run.get("extra_state"))
         if rank == 0: print(finish_message(summary, cfg, next_command))
@@ -809,5 +815,5 @@ def main(argv: list[str] | None = None) -> int:
     return run_cli(pretrain_parser().parse_args(argv), "pretrain", TrainConfig, prepare_pretraining,
                    "python -m llm200m.finetune   (and python -m llm200m.visualize for plots)")
 
-# %% ../nbs/02_pretrain.ipynb 111
+# %% ../nbs/02_pretrain.ipynb 113
 if __name__ == "__main__" and "__file__" in globals(): sys.exit(main())
