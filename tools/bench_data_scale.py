@@ -221,7 +221,7 @@ def main(argv=None) -> int:
                 for size in args.sizes_mb]
     for task, size, source in jobs:
         load = None
-        if args.mode == "local" or task == "sft":  # the Arrow copy, once: not part of the timed runs
+        if args.mode == "local" and task == "tokens":  # the Arrow copy, once: not part of the timed runs (prepare_sft streams)
             load = measure(["--task", "load", "--source", source, *common] + (["--sft"] if task == "sft" else []), env)
             print(f"{Path(source).name}: Arrow copy of {load['rows']:,} rows in {load['seconds']:.1f} s "
                   f"(peak RSS {load['peak_rss_mb']:.0f} MB, anonymous {load['peak_anon_mb']:.0f} MB)", flush=True)

@@ -3,6 +3,7 @@
 # which the docs site and README show. Usage: tools/run_notebooks.sh [nbs/NN_name.ipynb ...] (default: all).
 # Progress bars are stored as widgets (tqdm's TQDM_DISABLE does not reach bars that pass disable= themselves), so
 # tools/strip_progress_bars.py removes them afterwards: the stored outputs hold results, not widget state.
+# NB_CELL_TIMEOUT (seconds, default 1800) bounds each cell: 01's benchmark at real size needs about two hours.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 notebooks=("$@")
@@ -11,7 +12,7 @@ for nb in "${notebooks[@]}"; do
   echo "== $nb"
   start=$(date +%s)
   HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 jupyter nbconvert --to notebook --execute --inplace \
-    --ExecutePreprocessor.timeout=1800 --log-level WARN "$nb"
+    --ExecutePreprocessor.timeout="${NB_CELL_TIMEOUT:-1800}" --log-level WARN "$nb"
   echo "   $(( $(date +%s) - start )) s"
 done
 python tools/strip_progress_bars.py "${notebooks[@]}"
