@@ -114,7 +114,8 @@ def prepare_finetuning(cfg: FinetuneConfig, device: torch.device, checkpoint=Non
     return {"cfg": cfg, "model": model, "tokenizer": tokenizer, "seq_len": seq_len,
             "banner": f"{'LoRA' if cfg.lora else 'full'} fine-tuning: {trainable:,} of {total:,} parameters trained | "
                       f"{device_name(device)} x {world}\n" + run_plan(cfg, base_cfg, seq_len, world, device_facts(device, cfg.precision, base_cfg),
-                                                                    trainable=trainable, data_tokens=int(train_data.examples.lengths.sum())),
+                                                                    trainable=trainable, data_tokens=int(train_data.examples.lengths.sum()))
+                      + resume_note(state, cfg, seq_len, world),
             "train_batches": SFTBatches(train_data.examples, cfg.batch_size, seq_len, pad_id, seed=cfg.seed, rank=rank, world_size=world),
             "val_batches": sft_eval_batches(val_data.examples, cfg.batch_size, seq_len, pad_id, n_batches=cfg.eval_batches),
             "token_bytes": token_byte_lengths(tokenizer),

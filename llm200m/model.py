@@ -129,8 +129,8 @@ def causal_attention(q, k, v, dropout_p: float = 0.0, expand_kv: bool | None = N
     Tq, Tk = q.size(-2), k.size(-2)
     groups = q.size(1) // k.size(1)
     if groups > 1 and expand_kv is None:  # decided by the hardware unless a caller forces it
-        cap = cuda_capability(q.device.index or 0) if q.is_cuda else None
-        expand_kv = sdpa_expands_kv(q.device.type, q.dtype, cap)
+        expand_kv = sdpa_expands_kv(q.device.type, q.dtype, cuda_capability(q.device.index) if q.is_cuda else None)
+    expand_kv = expand_kv or not _HAS_GQA  # torch < 2.5: SDPA has no grouped heads at all
     if groups > 1 and expand_kv: k, v = k.repeat_interleave(groups, 1), v.repeat_interleave(groups, 1)  # (B, nh, Tk, hs)
     kw = dict(dropout_p=dropout_p, enable_gqa=True) if groups > 1 and not expand_kv else dict(dropout_p=dropout_p)
     if Tq == Tk: return F.scaled_dot_product_attention(q, k, v, is_causal=True, **kw)

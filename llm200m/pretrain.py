@@ -8,10 +8,10 @@ __all__ = ['STATE_NAME', 'PEAK_TFLOPS', 'METRICS_NAME', 'RESUME_OVERRIDABLE', 'F
            'evals_since_best', 'overfitting_verdict', 'RunLog', 'now', 'save_training_checkpoint', 'find_checkpoint',
            'load_trainer_state', 'setup_distributed', 'seed_process', 'rng_state', 'gather_rng_states', 'restore_rng',
            'peak_flops', 'device_name', 'train_flops_per_token', 'MicroBatch', 'micro_batch', 'step_unless_nonfinite',
-           'train_step', 'Prefetcher', 'LivePlot', 'train', 'resume_config', 'call_main', 'check_writable',
+           'train_step', 'Prefetcher', 'StepStats', 'LivePlot', 'train', 'resume_config', 'call_main', 'check_writable',
            'field_comments', 'add_training_flags', 'given_flags', 'padded_vocab', 'attention_kind', 'memory_available',
-           'device_facts', 'run_plan', 'prepare_pretraining', 'configure', 'finish_message', 'pretrain_parser',
-           'run_cli', 'main']
+           'device_facts', 'run_plan', 'shape_run', 'resume_note', 'prepare_pretraining', 'configure', 'finish_message',
+           'pretrain_parser', 'run_cli', 'main']
 
 # %% ../nbs/02_pretrain.ipynb 3
 import argparse, json, math, os, queue, re, shutil, sys, threading, time
@@ -122,7 +122,7 @@ def autocast_for(precision: str, device_type: str):
     return torch.autocast(device_type, dtype=torch.bfloat16 if precision == "bf16" else torch.float16)
 
 # %% ../nbs/02_pretrain.ipynb 20
-def make_optimizer(model: torch.nn.Module, cfg: TrainConfig, device_type: str = "cpu") -> torch.optim.AdamW:
+def make_optimizer(model: torch.nn.Module, cfg: TrainConfig) -> torch.optim.AdamW:
     "AdamW with weight decay on parameters of 2+ dimensions only; fused (one kernel for all parameters) where PyTorch has it"
     params = [p for p in model.parameters() if p.requires_grad]
     groups = [{"params": [p for p in params if p.dim() >= 2], "weight_decay": cfg.weight_decay},
@@ -297,13 +297,15 @@ def restore_rng(states: list[dict], rank: int, device: torch.device, seed: int) 
         seed_process(seed, rank)
         return False
     torch.set_rng_state(states[rank]["cpu"])
-    if device.type == "cuda" and states[rank].get("cuda") is not None: torch.cuda.set_rng_state(states[rank]["cuda"], device)
+    if device.type == "cuda":  # a run saved on a CPU has no GPU state: seed this GPU's generator per process
+        if states[rank].get("cuda") is not None: torch.cuda.set_rng_state(states[rank]["cuda"], device)
+        else: torch.cuda.manual_seed(seed + rank)
     return True
 
 # %% ../nbs/02_pretrain.ipynb 42
 # Dense bf16/fp16 tensor-core peaks from NVIDIA's data sheets (the "with sparsity" figures are twice these). More
 # specific names come first: "H100 PCIe" and "H100 NVL" also match "H100", whose 989 TFLOP/s is the SXM part's.
-PEAK_TFLOPS = {"H100 PCIe": 756.0, "H100 NVL": 835.0, "H200 NVL": 835.0, "H200": 989.0, "H100": 989.0, "A100": 312.0,
+PEAK_TFLOPS = {"H100 PCIe": 756.0, "H100 NVL": 835.0, "H200 NVL": 835.0, "GH200": 989.0, "H200": 989.0, "H100": 989.0, "A100": 312.0,
                "L40S": 362.0, "L4": 121.0, "A10G": 125.0, "T4": 65.0, "V100": 125.0}
 
 def peak_flops(device_name: str, precision: str) -> float | None:
@@ -351,11 +353,10 @@ def step_unless_nonfinite(optimizer, grad_norm: torch.Tensor, scaler=None):
 def train_step(model: torch.nn.Module, optimizer, micro_batches: list[MicroBatch], precision: str = "fp32", scaler=None,
                grad_clip: float = 1.0) -> dict:
     "One optimizer step over `micro_batches`, every target token weighing the same; returns loss and grad norm as tensors"
-    rank, world = world_info()
-    device = micro_batches[0].x.device
+    world, device = world_info()[1], micro_batches[0].x.device
     n_targets = sum(b.n_targets for b in micro_batches)
-    if world > 1:  # every process's targets: one small all-reduce, queued on the device like the rest
-        n_targets = torch.tensor(float(n_targets), device=device)
+    if world > 1:  # every process's targets: one small all-reduce, queued on the device like the rest (torch.full: no copy, no sync)
+        n_targets = torch.full((), float(n_targets), device=device)
         dist.all_reduce(n_targets)
     n_targets = n_targets.clamp(min=1) if world > 1 else max(n_targets, 1)
     loss_sum = torch.zeros((), device=device)
@@ -380,8 +381,11 @@ class Prefetcher:
         self.source, self.device, self.pin = source, device, device.type == "cuda"
         self.count_tokens = getattr(source, "tokens_in", lambda x: x.numel())  # SFTBatches leaves padding out
         self._state = source.state_dict()
-        self._queue, self._stop = (queue.Queue(maxsize=ahead), threading.Event()) if ahead else (None, None)
-        if ahead: threading.Thread(target=self._work, daemon=True).start()
+        self._queue, self._stop, self._thread = None, None, None
+        if ahead:
+            self._queue, self._stop = queue.Queue(maxsize=ahead), threading.Event()
+            self._thread = threading.Thread(target=self._work, daemon=True)
+            self._thread.start()
 
     def _make(self):
         x, y = self.source.next()
@@ -406,9 +410,58 @@ class Prefetcher:
 
     def state_dict(self) -> dict: return self._state
     def close(self):
-        if self._stop is not None: self._stop.set()
+        "Stop the background thread (it finishes the batch it is making)"
+        if self._thread is not None: self._stop.set(); self._thread.join(timeout=10)
 
 # %% ../nbs/02_pretrain.ipynb 58
+class StepStats:
+    "The numbers of the steps since the last record and evaluation: kept on the device until read back together"
+    def __init__(self, max_nan_steps: int, skip_on_norm: bool = True, since_eval=(), nan_skipped: int = 0):
+        self.max_nan_steps, self.skip_on_norm = max_nan_steps, skip_on_norm  # fp16: the loss scaler skips inf norms itself
+        self.pending, self.window, self.since_eval, self.losses = [], [], list(since_eval), []
+        self.streak, self.skipped, self.aborted = 0, nan_skipped, False
+        self.train_s, self._mark = 0.0, time.perf_counter()
+
+    def add(self, step: int, out: dict): self.pending.append({**out, "step": step})
+    def restart_clock(self): self._mark = time.perf_counter()  # after an evaluation or a save: not training time
+
+    def read_back(self) -> list[tuple[int, int]]:
+        "Bring the pending steps to the host (one GPU sync); returns (step, streak) of each non-finite one, whose update was skipped"
+        if not self.pending: return []
+        world = world_info()[1]
+        losses, tokens = torch.stack([p["loss"] for p in self.pending]).double(), [p["tokens"] for p in self.pending]
+        if world > 1:  # each process holds its share of each step's mean loss, and its own count of real tokens
+            both = torch.stack([losses, torch.tensor(tokens, dtype=torch.float64).to(losses.device)])
+            dist.all_reduce(both)
+            losses, tokens = both[0], [int(n) for n in both[1].tolist()]
+        norms = torch.stack([p["grad_norm"] for p in self.pending]).double().tolist()
+        now = time.perf_counter(); self.train_s += now - self._mark; self._mark = now
+        bad = []
+        for p, loss, norm, n in zip(self.pending, losses.tolist(), norms, tokens):
+            if math.isfinite(loss) and (math.isfinite(norm) or not self.skip_on_norm):
+                self.streak = 0
+                self.losses.append(loss); self.since_eval.append(loss); self.window.append((loss, norm, n))
+                continue
+            self.streak, self.skipped = self.streak + 1, self.skipped + 1
+            bad.append((p["step"], self.streak))
+            if self.streak >= self.max_nan_steps: self.aborted = True  # stays set: a later finite step does not undo it
+        self.pending = []
+        return bad
+
+    def record(self) -> dict | None:
+        "Mean loss, mean gradient norm and real tokens per second of the steps since the last record (None if none was finite)"
+        window, seconds = self.window, self.train_s
+        self.window, self.train_s = [], 0.0
+        if not window: return None
+        return {"train_loss": sum(w[0] for w in window) / len(window), "grad_norm": sum(w[1] for w in window) / len(window),
+                "tokens_per_s": sum(w[2] for w in window) / max(seconds, 1e-9)}
+
+    def eval_average(self) -> float | None:
+        "Mean train loss since the last evaluation (what the overfitting rule compares), and start a new stretch"
+        values, self.since_eval = self.since_eval, []
+        return sum(values) / len(values) if values else None
+
+# %% ../nbs/02_pretrain.ipynb 61
 METRICS_NAME = "training_metrics.json"
 
 def _agree(flag: bool, device) -> bool:
@@ -421,13 +474,13 @@ def _agree(flag: bool, device) -> bool:
 def _rounded(record: dict) -> dict:
     return {k: (round(v, 6) if isinstance(v, float) else v) for k, v in record.items()}
 
-# %% ../nbs/02_pretrain.ipynb 59
+# %% ../nbs/02_pretrain.ipynb 62
 def _restore(state: dict, optimizer, scaler, train_batches, rank: int, device: torch.device, seed: int):
     "Put optimizer, loss scaler, data sampler and this process's random numbers back where the trainer state left them"
     optimizer.load_state_dict(state["optimizer"])
     if scaler is not None and state.get("scaler"): scaler.load_state_dict(state["scaler"])
     train_batches.load_state_dict(state["sampler"])
-    rng = state.get("rng") or [{"cpu": state["rng_cpu"], "cuda": None}]  # checkpoints from before per-process states
+    rng = state.get("rng") or [{"cpu": state["rng_cpu"], "cuda": (state.get("rng_cuda") or [None])[0]}]  # saved before per-process states
     if not restore_rng(rng, rank, device, seed):
         print(f"note: process {rank}: the checkpoint holds the random-number states of {len(rng)} process(es); "
               f"this one starts from a fresh seed", file=sys.stderr)
@@ -438,7 +491,7 @@ def _trainer_state(cfg, step, tokens, elapsed, optimizer, scaler, sampler_state,
             "scaler": scaler.state_dict() if scaler is not None else None, "sampler": sampler_state, "rng": rng,
             "evals": evals, "nan_steps_skipped": nan_skipped, "run_id": run_id, "train_config": asdict(cfg)}
 
-# %% ../nbs/02_pretrain.ipynb 61
+# %% ../nbs/02_pretrain.ipynb 64
 class LivePlot:
     "Train and validation loss, redrawn in place in a notebook after each evaluation"
     def __init__(self):
@@ -457,7 +510,7 @@ class LivePlot:
         self.ax.legend()
         if self.handle is not None: self.handle.update(self.fig)
 
-# %% ../nbs/02_pretrain.ipynb 62
+# %% ../nbs/02_pretrain.ipynb 65
 def train(model: torch.nn.Module, cfg: TrainConfig, train_batches, val_batches: list, token_bytes: torch.Tensor,
           tokenizer=None, run_info: dict | None = None, state: dict | None = None, live_plot: bool = False,
           to_save=None, extra_state=None) -> dict:
@@ -467,18 +520,21 @@ def train(model: torch.nn.Module, cfg: TrainConfig, train_batches, val_batches: 
     master, base = rank == 0, unwrap(model)
     base.train()
     device = next(base.parameters()).device
+    if cfg.max_tokens:  # the run's length in steps follows from its batch (prepare_* did the same: then this changes nothing)
+        cfg = resolve_length(cfg, train_batches.batch_size * train_batches.seq_len * cfg.grad_accum * world)
     precision = choose_precision(cfg.precision, device.type, torch.cuda.get_device_capability(device) if device.type == "cuda" else None)
     if device.type == "cuda": torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
     scaler = torch.amp.GradScaler("cuda") if precision == "fp16" else None
-    optimizer = make_optimizer(base, cfg, device.type)
+    optimizer = make_optimizer(base, cfg)
     # RoPE tables are constants: DDP need not broadcast them before every forward pass
     step_model = DDP(base, device_ids=[device.index] if device.type == "cuda" else None, broadcast_buffers=False) if world > 1 else base
     if cfg.compile: step_model = torch.compile(step_model)
     s = state or {}
     if state: _restore(state, optimizer, scaler, train_batches, rank, device, cfg.seed)
     else: seed_process(cfg.seed, rank)
-    batches = Prefetcher(train_batches, device, ahead=2 if device.type == "cuda" else 0)
-    step, tokens, elapsed, evals, nan_skipped = s.get("step", 0), s.get("tokens", 0), s.get("elapsed_s", 0.0), list(s.get("evals", [])), s.get("nan_steps_skipped", 0)
+    batches = Prefetcher(train_batches, device, ahead=cfg.grad_accum + 1 if device.type == "cuda" else 0)  # a step's worth, ahead
+    step, tokens, elapsed, evals = s.get("step", 0), s.get("tokens", 0), s.get("elapsed_s", 0.0), list(s.get("evals", []))
+    stats = StepStats(cfg.max_nan_steps, skip_on_norm=scaler is None, since_eval=s.get("since_eval", ()), nan_skipped=s.get("nan_steps_skipped", 0))
     run_id = s.get("run_id") or f"{cfg.phase}-{now()}"
     dev_name, peak = device_name(device), peak_flops(device_name(device), precision)
     log = RunLog(Path(cfg.stats_dir) / METRICS_NAME, {
@@ -488,45 +544,23 @@ def train(model: torch.nn.Module, cfg: TrainConfig, train_batches, val_batches: 
     best_dir, latest_dir = Path(cfg.out_dir) / f"{cfg.phase}_best", Path(cfg.out_dir) / f"{cfg.phase}_latest"
     to_save = to_save or (lambda: base)  # what checkpoints hold; fine-tuning with LoRA saves merged weights
     def save(path):  # every process calls it: the random-number states are gathered from all of them
-        snapshot = {**_trainer_state(cfg, step, tokens, elapsed, optimizer, scaler, batches.state_dict(), evals, nan_skipped, run_id,
-                                     since_eval, gather_rng_states(device)), **(extra_state() if extra_state else {})}
+        snapshot = {**_trainer_state(cfg, step, tokens, elapsed, optimizer, scaler, batches.state_dict(), evals, stats.skipped, run_id,
+                                     stats.since_eval, gather_rng_states(device)), **(extra_state() if extra_state else {})}
         if master: save_training_checkpoint(path, to_save(), tokenizer, snapshot)
+        stats.restart_clock()
+    def read_back() -> bool:  # the loop's only GPU sync; False once too many losses in a row were not finite
+        for bad_step, streak in stats.read_back():
+            if master: bar.write(f"step {bad_step}: non-finite loss or gradients, update skipped ({streak} in a row)")
+        return not stats.aborted
     best_val = min((e["val_loss"] for e in evals), default=math.inf)
     plot = LivePlot() if (live_plot and master) else None
-    losses, pending, window, nan_streak, stop, status, flops = [], [], [], 0, None, "running", None
-    since_eval = list(s.get("since_eval", []))  # train losses since the last evaluation: its train_loss_avg survives a resume
+    stop, status, flops, saved_at = None, "running", None, None
     overfit = overfitting_verdict(evals, cfg.overfit_evals)
     if master:  # the entry carries a verdict and a best from the start (a resume's: those of the evaluations it restored)
         best = min(evals, key=lambda e: e["val_loss"], default=None)
         log.update(overfitting=overfit, best={"step": best["step"], "val_loss": round(best["val_loss"], 6)} if best else None)
     bar = tqdm(total=cfg.max_steps, initial=step, desc=cfg.phase, disable=not master, dynamic_ncols=True, mininterval=0.5)
     started, elapsed_before = time.perf_counter(), elapsed
-    mark, window_s = started, 0.0  # training time since the last record: evaluations and saves are not throughput
-
-    def read_back() -> bool:
-        "Bring the pending steps' numbers to the host (the loop's one GPU sync); False if too many losses in a row were nan"
-        nonlocal pending, nan_streak, nan_skipped, mark, window_s
-        if not pending: return True
-        step_losses = torch.stack([p["loss"] for p in pending]).double()
-        step_tokens = [p["tokens"] for p in pending]
-        if world > 1:  # each process holds its share of each step's mean loss, and its own count of real tokens
-            both = torch.stack([step_losses, torch.tensor(step_tokens, dtype=torch.float64, device=device)])
-            dist.all_reduce(both)
-            step_losses, step_tokens = both[0], [int(n) for n in both[1].tolist()]
-        norms = torch.stack([p["grad_norm"] for p in pending]).tolist()
-        now_ = time.perf_counter(); window_s += now_ - mark; mark = now_
-        ok = True
-        for p, loss, norm, n in zip(pending, step_losses.tolist(), norms, step_tokens):
-            if math.isfinite(loss):
-                nan_streak = 0
-                losses.append(loss); since_eval.append(loss); window.append((loss, norm, n))
-                continue
-            nan_streak, nan_skipped = nan_streak + 1, nan_skipped + 1  # its update was skipped on the device
-            if master: bar.write(f"step {p['step']}: non-finite loss, update skipped ({nan_streak} in a row)")
-            if nan_streak >= cfg.max_nan_steps: ok = False
-        pending = []
-        return ok
-
     try:
         while True:
             # 1. learning rate of this step
@@ -536,8 +570,8 @@ def train(model: torch.nn.Module, cfg: TrainConfig, train_batches, val_batches: 
             if (step % cfg.eval_every == 0 or stop) and (not evals or evals[-1]["step"] != step):
                 if not read_back(): break
                 record = {"step": step, "tokens": tokens, "elapsed_s": elapsed, **evaluate(base, val_batches, token_bytes, precision),
-                          "train_loss_avg": sum(since_eval) / len(since_eval) if since_eval else None}
-                evals.append(record); since_eval = []
+                          "train_loss_avg": stats.eval_average()}
+                evals.append(record)
                 if master: log.add(_rounded(record))
                 if plot: plot.update(log.run["history"])
                 if record["val_loss"] < best_val:
@@ -550,55 +584,50 @@ def train(model: torch.nn.Module, cfg: TrainConfig, train_batches, val_batches: 
                 overfit = verdict
                 if not stop and cfg.patience and evals_since_best(evals) >= cfg.patience:
                     stop = ("early_stopped", f"no new best val loss in {cfg.patience} evaluations")
-                mark = time.perf_counter()
+                stats.restart_clock()
             if stop: break
             # 3. one optimizer step: forward and backward over grad_accum micro-batches, clip, update (no GPU sync)
             micro = [batches.next() for _ in range(cfg.grad_accum)]
             if flops is None: flops = train_flops_per_token(base, micro[0].x.size(1))
             out = train_step(step_model, optimizer, micro, precision, scaler, cfg.grad_clip)
             step, tokens = step + 1, tokens + out["positions"] * world
-            pending.append({**out, "step": step})
+            stats.add(step, out)
             elapsed = elapsed_before + time.perf_counter() - started
             bar.update(1)
-            # 4. every log_every steps (and before a save or an evaluation): read the numbers back, count nan losses, log
+            # 4. every log_every steps (and before a save or an evaluation): read the numbers back, count nan steps, log
             if (step % cfg.log_every == 0 or step % cfg.save_every == 0 or step % cfg.eval_every == 0 or step >= cfg.max_steps
                     or (cfg.max_tokens and tokens >= cfg.max_tokens)):
                 if not read_back(): break
-                if step % cfg.log_every == 0 and window:
-                    tok_s = sum(w[2] for w in window) / max(window_s, 1e-9)
-                    record = {"step": step, "tokens": tokens, "elapsed_s": elapsed, "train_loss": sum(w[0] for w in window) / len(window),
-                              "lr": lr, "grad_norm": sum(w[1] for w in window) / len(window), "tokens_per_s": tok_s,
-                              "mfu": tok_s / world * flops / peak if peak else None,
+                if step % cfg.log_every == 0 and (record := stats.record()):
+                    record = {"step": step, "tokens": tokens, "elapsed_s": elapsed, **record, "lr": lr,
+                              "mfu": record["tokens_per_s"] / world * flops / peak if peak else None,
                               "peak_memory_gib": torch.cuda.max_memory_allocated(device) / 2**30 if device.type == "cuda" else None}
                     if master: log.add(_rounded(record))
-                    bar.set_postfix(loss=f"{record['train_loss']:.3f}", lr=f"{lr:.2e}", tok_s=f"{tok_s:,.0f}")
-                    window, window_s = [], 0.0
+                    bar.set_postfix(loss=f"{record['train_loss']:.3f}", lr=f"{lr:.2e}", tok_s=f"{record['tokens_per_s']:,.0f}")
             # 5. save the latest state
-            if step % cfg.save_every == 0: save(latest_dir); mark = time.perf_counter()
+            if step % cfg.save_every == 0: save(latest_dir); saved_at = step
             # 6. stop conditions (the next pass through the loop evaluates once more, then leaves)
-            if step >= cfg.max_steps: stop = ("completed", f"max_steps={cfg.max_steps} reached")
-            elif cfg.max_tokens and tokens >= cfg.max_tokens: stop = ("completed", f"max_tokens={cfg.max_tokens} reached")
+            if cfg.max_tokens and tokens >= cfg.max_tokens: stop = ("completed", f"max_tokens={cfg.max_tokens} reached")
+            elif step >= cfg.max_steps: stop = ("completed", f"max_steps={cfg.max_steps} reached")
             elif cfg.max_minutes and (world == 1 or step % cfg.log_every == 0) and _agree(elapsed >= 60 * cfg.max_minutes, device):
-                stop = ("time_budget", f"max_minutes={cfg.max_minutes} used")
-        if nan_streak >= cfg.max_nan_steps:
-            status, stop = "nan_abort", ("nan_abort", f"{nan_streak} non-finite losses in a row; the last good checkpoint is kept")
+                stop = ("time_budget", f"max_minutes={cfg.max_minutes} used")  # under DDP checked where every process reads back
     except KeyboardInterrupt:
         status, stop = "interrupted", ("interrupted", f"interrupted at step {step}; resume with --resume from {latest_dir}")
     finally:
         bar.close(); batches.close()
-    if status == "running":
-        if read_back():
-            status = stop[0]
-            save(latest_dir)
-        else: status, stop = "nan_abort", ("nan_abort", f"{nan_streak} non-finite losses in a row; the last good checkpoint is kept")
+    if status == "running" and read_back():
+        status = stop[0]
+        if saved_at != step: save(latest_dir)
+    elif status == "running":
+        status, stop = "nan_abort", ("nan_abort", f"{cfg.max_nan_steps} non-finite steps in a row; the last good checkpoint is kept")
     if master:
-        log.update(status=status, stop_reason=stop[1], finished=now(), nan_steps_skipped=nan_skipped)
+        log.update(status=status, stop_reason=stop[1], finished=now(), nan_steps_skipped=stats.skipped)
         if plot: plot.update(log.run["history"], final=True)
-    return {"status": status, "stop_reason": stop[1], "step": step, "tokens": tokens, "losses": losses, "evals": evals,
-            "best_val_loss": best_val, "nan_steps_skipped": nan_skipped, "overfitting": overfit, "run_id": run_id,
+    return {"status": status, "stop_reason": stop[1], "step": step, "tokens": tokens, "losses": stats.losses, "evals": evals,
+            "best_val_loss": best_val, "nan_steps_skipped": stats.skipped, "overfitting": overfit, "run_id": run_id,
             "latest": latest_dir, "best": best_dir, "precision": precision}
 
-# %% ../nbs/02_pretrain.ipynb 64
+# %% ../nbs/02_pretrain.ipynb 67
 RESUME_OVERRIDABLE = {"max_steps", "max_tokens", "max_minutes", "eval_every", "log_every", "save_every", "patience", "device", "compile",
                       "timeout_minutes", "resume", "dry_run", "out_dir", "stats_dir",
                       "grad_accum"}  # to keep the global batch when a run resumes on another number of processes
@@ -615,7 +644,7 @@ def resume_config(saved: dict, overrides: dict, config_cls=TrainConfig) -> Train
     if "max_steps" in overrides and "max_tokens" not in overrides: values["max_tokens"] = None  # a new length in steps replaces one in tokens
     return config_cls(**{**values, **overrides})
 
-# %% ../nbs/02_pretrain.ipynb 66
+# %% ../nbs/02_pretrain.ipynb 69
 def call_main(main, *args) -> tuple[int, str, str]:
     "Exit code, stdout and stderr of a CLI's `main(list(args))`, run in this process (argparse's exits included)"
     import contextlib, io
@@ -636,7 +665,7 @@ def check_writable(path) -> Path:
         raise ValueError(f"cannot write to {path} ({e.strerror or e}): choose another directory") from e
     return path
 
-# %% ../nbs/02_pretrain.ipynb 69
+# %% ../nbs/02_pretrain.ipynb 72
 def field_comments(cls) -> dict[str, str]:
     "The trailing `# comment` of each field in the source of dataclass `cls`"
     import inspect, linecache
@@ -674,7 +703,7 @@ def given_flags(args: argparse.Namespace) -> dict:
     "The flags the user actually gave, as TrainConfig field values"
     return {k: v for k, v in vars(args).items() if v is not None}
 
-# %% ../nbs/02_pretrain.ipynb 72
+# %% ../nbs/02_pretrain.ipynb 75
 def padded_vocab(tokenizer) -> int:
     "The model vocabulary for `tokenizer`: its size rounded up to a multiple of 64"
     return 64 * math.ceil(len(tokenizer) / 64)
@@ -717,7 +746,25 @@ def run_plan(cfg: TrainConfig, mcfg: ModelConfig, seq_len: int, world: int, fact
                      "(the same tokens per step)")
     return "\n".join(lines)
 
-# %% ../nbs/02_pretrain.ipynb 74
+# %% ../nbs/02_pretrain.ipynb 77
+def shape_run(cfg: TrainConfig, vocab_size: int, world: int = 1) -> tuple[TrainConfig, ModelConfig, int]:
+    "A run's model shape (its preset with room for `vocab_size` tokens), sequence length, and config with its length resolved"
+    mcfg = get_config(cfg.preset, vocab_size=64 * math.ceil(vocab_size / 64), dropout=cfg.dropout)  # a multiple of 64: fast LM head
+    seq_len = cfg.seq_len or mcfg.context_length
+    if seq_len > mcfg.context_length:
+        raise ValueError(f"--seq-len {seq_len} is longer than the {cfg.preset} preset's context of {mcfg.context_length}")
+    return resolve_length(cfg, cfg.batch_size * seq_len * cfg.grad_accum * world), mcfg, seq_len
+
+def resume_note(state: dict | None, cfg: TrainConfig, seq_len: int, world: int) -> str:
+    "A line for the plan when a resumed run takes steps of another size than the checkpoint's (empty otherwise)"
+    if not state: return ""
+    saved = state["sampler"]["batch_size"] * state["sampler"]["world_size"] * state["train_config"]["grad_accum"] * seq_len
+    now_ = cfg.batch_size * world * cfg.grad_accum * seq_len
+    if saved == now_: return ""
+    return (f"\n  note: resuming with {now_:,} tokens per step where the checkpoint took {saved:,}: the remaining steps and "
+            f"the end of the cosine follow from the new size (--grad-accum keeps it when the number of processes changes)")
+
+# %% ../nbs/02_pretrain.ipynb 79
 def prepare_pretraining(cfg: TrainConfig, device: torch.device, checkpoint=None, state: dict | None = None) -> dict:
     "Tokenizer, model, token data and batch sources for `cfg` (resuming from `checkpoint` if given)"
     from llm200m.data import prepare_pretraining_data, PretrainBatches, eval_batches, token_byte_lengths, tokenizer_fingerprint
@@ -728,10 +775,7 @@ def prepare_pretraining(cfg: TrainConfig, device: torch.device, checkpoint=None,
                                                vocab_size=None if tokenizer_name else (cfg.vocab_size or preset.vocab_size),
                                                val_dataset=cfg.val_dataset, limit=cfg.limit,
                                                build=world == 1)  # under torchrun only open what `llm200m.data prepare` made
-    mcfg = get_config(cfg.preset, vocab_size=padded_vocab(tokenizer), dropout=cfg.dropout)
-    seq_len = cfg.seq_len or mcfg.context_length
-    if seq_len > mcfg.context_length:
-        raise ValueError(f"--seq-len {seq_len} is longer than the {cfg.preset} preset's context of {mcfg.context_length}")
+    cfg, mcfg, seq_len = shape_run(cfg, len(tokenizer), world)
     torch.manual_seed(cfg.seed)  # the same initial weights on every process
     if checkpoint is not None:
         model = load_checkpoint(checkpoint, device=device).train()
@@ -742,10 +786,10 @@ def prepare_pretraining(cfg: TrainConfig, device: torch.device, checkpoint=None,
         raise ValueError(f"the validation split has {len(data.val)} tokens, fewer than one window of {seq_len + 1}: "
                          f"use a bigger corpus, a --val-dataset, or a smaller --seq-len")
     batch_tokens = cfg.batch_size * seq_len * cfg.grad_accum * world
-    cfg = resolve_length(cfg, batch_tokens)
     return {"cfg": cfg, "model": model, "tokenizer": tokenizer, "seq_len": seq_len,
             "banner": f"{cfg.preset}: {model.num_params():,} parameters | {device_name(device)} x {world}\n"
-                      + run_plan(cfg, mcfg, seq_len, world, device_facts(device, cfg.precision, mcfg), data_tokens=len(data.train)),
+                      + run_plan(cfg, mcfg, seq_len, world, device_facts(device, cfg.precision, mcfg), data_tokens=len(data.train))
+                      + resume_note(state, cfg, seq_len, world),
             "train_batches": PretrainBatches(data.train, cfg.batch_size, seq_len, seed=cfg.seed, rank=rank, world_size=world),
             "val_batches": eval_batches(data.val, cfg.batch_size, seq_len, cfg.eval_batches),
             "token_bytes": token_byte_lengths(tokenizer),
@@ -753,7 +797,7 @@ def prepare_pretraining(cfg: TrainConfig, device: torch.device, checkpoint=None,
                          "tokenizer_fingerprint": tokenizer_fingerprint(tokenizer), "seq_len": seq_len, "batch_tokens": batch_tokens,
                          "train_tokens_available": int(len(data.train)), "resumed_from": str(checkpoint) if checkpoint else None}}
 
-# %% ../nbs/02_pretrain.ipynb 75
+# %% ../nbs/02_pretrain.ipynb 80
 def configure(overrides: dict, phase: str = "pretrain", config_cls=TrainConfig):
     "The run's config and, with resume, the checkpoint and trainer state to continue from"
     if "max_steps" in overrides and "max_tokens" in overrides:
@@ -779,7 +823,7 @@ def finish_message(summary: dict, cfg: TrainConfig, next_command: str | None) ->
     elif next_command: lines.append(f"next: {next_command}")
     return "\n".join(lines)
 
-# %% ../nbs/02_pretrain.ipynb 76
+# %% ../nbs/02_pretrain.ipynb 81
 def pretrain_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m llm200m.pretrain",
         description="Pretrain a Llama-style model from scratch. With no flags: the demo preset on the embedded pystdlib "
@@ -789,6 +833,9 @@ def pretrain_parser() -> argparse.ArgumentParser:
 
 def run_cli(args: argparse.Namespace, phase: str, config_cls, prepare, next_command: str) -> int:
     "The body of the training CLIs: configure, set up with `prepare`, train, report; returns the exit code"
+    if args.timeout_minutes is not None and args.timeout_minutes <= 0:  # checked here: it is needed before the config exists
+        print(f"llm200m.{phase}: error: --timeout-minutes {args.timeout_minutes}: must be positive", file=sys.stderr)
+        return 2
     rank, world, device = setup_distributed(args.device or config_cls.device, args.timeout_minutes or config_cls.timeout_minutes)
     try:
         try:
@@ -796,7 +843,9 @@ def run_cli(args: argparse.Namespace, phase: str, config_cls, prepare, next_comm
             check_writable(cfg.out_dir); check_writable(cfg.stats_dir)
             run = prepare(cfg, device, checkpoint, state)
         except (ValueError, FileNotFoundError) as e:
-            if rank == 0: print(f"llm200m.{phase}: error: {e}", file=sys.stderr)  # every process fails alike: say it once
+            # settings and prepared files are the same for every process, so rank 0 speaks for all; anything else, each for itself
+            if rank == 0 or type(e).__name__ not in ("ValueError", "NotPrepared"):
+                print(f"llm200m.{phase}: error{f' (process {rank})' if rank else ''}: {e}", file=sys.stderr)
             return 2
         cfg = run["cfg"]
         if rank == 0: print(run["banner"], flush=True)
@@ -815,5 +864,5 @@ def main(argv: list[str] | None = None) -> int:
     return run_cli(pretrain_parser().parse_args(argv), "pretrain", TrainConfig, prepare_pretraining,
                    "python -m llm200m.finetune   (and python -m llm200m.visualize for plots)")
 
-# %% ../nbs/02_pretrain.ipynb 113
+# %% ../nbs/02_pretrain.ipynb 124
 if __name__ == "__main__" and "__file__" in globals(): sys.exit(main())
