@@ -897,7 +897,7 @@ def prepare_tokens(source: str, tokenizer, out_dir=".cache/tokens", val_source: 
     request = _tokens_request(source, tokenizer, val_source, val_fraction, limit)
     index = _request_file(out_dir, _slug(source), request)
     if (found := _prepared(index, "meta.json")) is not None:
-        print(f"reusing token files in {found}")
+        if os.environ.get("RANK", "0") == "0": print(f"reusing token files in {found}")  # once under torchrun
         return load_token_data(found, tokenizer)
     if not build:
         raise NotPrepared(f"Token files of {source!r}{f' (limit={limit})' if limit else ''} for tokenizer {request['tokenizer']} in "
@@ -1131,7 +1131,7 @@ def prepare_sft(source: str, tokenizer, seq_len: int, split: str = "train", limi
                "seq_len": seq_len, "tokenizer": tokenizer_fingerprint(tokenizer)}
     index = _request_file(out_dir, f"{_slug(source)}-{split}", request)
     if (found := _prepared(index, "meta.json")) is not None:
-        print(f"reusing SFT examples in {found}")
+        if os.environ.get("RANK", "0") == "0": print(f"reusing SFT examples in {found}")  # once under torchrun
         return _open_sft(found)
     if not build:
         raise NotPrepared(f"SFT examples of {source!r} ({split}{f', limit={limit}' if limit else ''}, seq_len={seq_len}) for tokenizer "
