@@ -1352,5 +1352,5 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     return 0
 
-# %% ../nbs/01_data.ipynb 216
+# %% ../nbs/01_data.ipynb 217
 if __name__ == "__main__" and "__file__" in globals(): sys.exit(main())

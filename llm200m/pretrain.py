@@ -864,5 +864,5 @@ def main(argv: list[str] | None = None) -> int:
     return run_cli(pretrain_parser().parse_args(argv), "pretrain", TrainConfig, prepare_pretraining,
                    "python -m llm200m.finetune   (and python -m llm200m.visualize for plots)")
 
-# %% ../nbs/02_pretrain.ipynb 124
+# %% ../nbs/02_pretrain.ipynb 125
 if __name__ == "__main__" and "__file__" in globals(): sys.exit(main())
