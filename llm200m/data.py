@@ -285,7 +285,7 @@ def to_schema(raw, to_rows: Callable, schema: str = "text"):
 
 # %% ../nbs/01_data.ipynb 44
 # pyarrow pre-buffers Parquet reads by default, and the buffers of a whole file stay alive while it is read: loading
-# 1M conversations (1.2 GB of Parquet, 50 row groups) peaked at 2.7 GB of anonymous memory; without it, at 0.7 GB
+# 1M conversations (2.1 GB of Parquet, 50 row groups) peaked at 2.7 GB of anonymous memory; without it, at 0.7 GB
 PARQUET_READ = {"fragment_scan_options": pads.ParquetFragmentScanOptions(pre_buffer=False)}
 
 def _load_dataset(*args, **kwargs):

@@ -705,8 +705,8 @@ def given_flags(args: argparse.Namespace) -> dict:
 
 # %% ../nbs/02_pretrain.ipynb 75
 def padded_vocab(tokenizer) -> int:
-    "The model vocabulary for `tokenizer`: its size rounded up to a multiple of 64"
-    return 64 * math.ceil(len(tokenizer) / 64)
+    "The model vocabulary for `tokenizer` (or a vocabulary size): its size rounded up to a multiple of 64"
+    return 64 * math.ceil((tokenizer if isinstance(tokenizer, int) else len(tokenizer)) / 64)
 
 def attention_kind(mcfg: ModelConfig, device_type: str, precision: str, capability: tuple[int, int] | None = None) -> str:
     "How 00's attention runs for this model here: 'fused' (grouped heads in the kernel) or 'expanded' (K/V repeated first)"
@@ -749,7 +749,7 @@ def run_plan(cfg: TrainConfig, mcfg: ModelConfig, seq_len: int, world: int, fact
 # %% ../nbs/02_pretrain.ipynb 77
 def shape_run(cfg: TrainConfig, vocab_size: int, world: int = 1) -> tuple[TrainConfig, ModelConfig, int]:
     "A run's model shape (its preset with room for `vocab_size` tokens), sequence length, and config with its length resolved"
-    mcfg = get_config(cfg.preset, vocab_size=64 * math.ceil(vocab_size / 64), dropout=cfg.dropout)  # a multiple of 64: fast LM head
+    mcfg = get_config(cfg.preset, vocab_size=padded_vocab(vocab_size), dropout=cfg.dropout)
     seq_len = cfg.seq_len or mcfg.context_length
     if seq_len > mcfg.context_length:
         raise ValueError(f"--seq-len {seq_len} is longer than the {cfg.preset} preset's context of {mcfg.context_length}")
@@ -844,7 +844,8 @@ def run_cli(args: argparse.Namespace, phase: str, config_cls, prepare, next_comm
             run = prepare(cfg, device, checkpoint, state)
         except (ValueError, FileNotFoundError) as e:
             # settings and prepared files are the same for every process, so rank 0 speaks for all; anything else, each for itself
-            if rank == 0 or type(e).__name__ not in ("ValueError", "NotPrepared"):
+            from llm200m.data import NotPrepared  # loaded by now: `prepare` imported it
+            if rank == 0 or not (type(e) is ValueError or isinstance(e, NotPrepared)):
                 print(f"llm200m.{phase}: error{f' (process {rank})' if rank else ''}: {e}", file=sys.stderr)
             return 2
         cfg = run["cfg"]
