@@ -23,11 +23,14 @@ class FinetuneConfig(TrainConfig):
     "TrainConfig with fine-tuning defaults, the checkpoint to start from, and LoRA"
     phase: str = "finetune"          # names the checkpoint dirs (finetune_latest/, finetune_best/) and the metrics run
     dataset: str = "pystdlib-sft"    # chat data: a name (pystdlib-sft, opc-sft-stage2[:subset], smoltalk) or a local file
+    batch_size: int = 16             # conversations per micro-batch (per process under DDP)
+    optimizer: str = "adamw"         # adamw | muon; fine-tuning keeps AdamW, whose small steps suit adapting trained weights
     lr: float = 5e-4                 # 4x below pretraining's peak: adapt the model without washing out what it knows
     min_lr: float = 5e-5             # cosine floor, 10% of the peak
     warmup_steps: int = 10           # a short warmup: the weights are already trained
     max_steps: int = 150             # a few minutes on a laptop CPU for the demo model
     eval_every: int = 25             # held-out assistant-token loss this often
+    eval_batches: int = 10           # validation batches per evaluation
     save_every: int = 50             # steps between `latest` checkpoints
     init_from: str = "checkpoints/pretrain_best"  # the pretraining checkpoint to start from
     lora: bool = False               # train low-rank adapters (peft) instead of all weights; saved merged

@@ -70,7 +70,7 @@ PRESETS: dict[str, dict] = {
     "high-performance": dict(vocab_size=50304, context_length=1024, dim=1280, n_layers=16, n_heads=20, n_kv_heads=5, ffn_dim=3584),
     "smollm2-135m":     dict(vocab_size=49152, context_length=8192, dim=576, n_layers=30, n_heads=9, n_kv_heads=3, ffn_dim=1536,
                              rope_theta=100000.0),
-    "demo":             dict(vocab_size=4096, context_length=256, dim=256, n_layers=6, n_heads=8, n_kv_heads=4, ffn_dim=704),
+    "demo":             dict(vocab_size=4096, context_length=256, dim=256, n_layers=3, n_heads=8, n_kv_heads=4, ffn_dim=704),  # 02's sweep
     "tiny":             dict(vocab_size=512, context_length=64, dim=64, n_layers=2, n_heads=4, n_kv_heads=2, ffn_dim=128),
 }
 

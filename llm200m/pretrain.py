@@ -4,14 +4,15 @@
 
 # %% auto 0
 __all__ = ['STATE_NAME', 'PEAK_TFLOPS', 'METRICS_NAME', 'RESUME_OVERRIDABLE', 'FLAG_NAMES', 'TrainConfig', 'check_warmup',
-           'lr_at', 'resolve_length', 'choose_precision', 'autocast_for', 'make_optimizer', 'world_info', 'evaluate',
-           'evals_since_best', 'overfitting_verdict', 'RunLog', 'now', 'save_training_checkpoint', 'find_checkpoint',
-           'load_trainer_state', 'setup_distributed', 'seed_process', 'rng_state', 'gather_rng_states', 'restore_rng',
-           'peak_flops', 'device_name', 'train_flops_per_token', 'MicroBatch', 'micro_batch', 'step_unless_nonfinite',
-           'train_step', 'Prefetcher', 'StepStats', 'LivePlot', 'train', 'resume_config', 'call_main', 'check_writable',
-           'field_comments', 'add_training_flags', 'given_flags', 'padded_vocab', 'attention_kind', 'memory_available',
-           'device_facts', 'run_plan', 'shape_run', 'resume_note', 'prepare_pretraining', 'configure', 'finish_message',
-           'pretrain_parser', 'run_cli', 'main']
+           'schedule_progress', 'lr_at', 'Schedule', 'resolve_length', 'cpu_native_bf16', 'choose_precision',
+           'autocast_for', 'hidden_matrices', 'newton_schulz', 'Muon', 'MuonAdamW', 'make_optimizer', 'world_info',
+           'evaluate', 'evals_since_best', 'overfitting_verdict', 'RunLog', 'now', 'save_training_checkpoint',
+           'find_checkpoint', 'load_trainer_state', 'setup_distributed', 'seed_process', 'rng_state',
+           'gather_rng_states', 'restore_rng', 'peak_flops', 'device_name', 'train_flops_per_token', 'MicroBatch',
+           'micro_batch', 'step_unless_nonfinite', 'train_step', 'Prefetcher', 'StepStats', 'LivePlot', 'train',
+           'resume_config', 'call_main', 'check_writable', 'field_comments', 'add_training_flags', 'given_flags',
+           'padded_vocab', 'attention_kind', 'memory_available', 'device_facts', 'run_plan', 'shape_run', 'resume_note',
+           'prepare_pretraining', 'configure', 'finish_message', 'pretrain_parser', 'run_cli', 'main']
 
 # %% ../nbs/02_pretrain.ipynb 3
 import argparse, json, math, os, queue, re, shutil, sys, threading, time
@@ -32,14 +33,14 @@ from .model import *
 class TrainConfig:
     "All settings of a training run except the model's shape (that is the preset's `ModelConfig`)"
     phase: str = "pretrain"          # pretrain | finetune: names the checkpoint dirs and the metrics run
-    preset: str = "demo"             # model shape (00_model); demo = 5.5M params, minutes on a laptop CPU
+    preset: str = "demo"             # model shape (00_model); demo = 3.3M params, four minutes on a 2-core CPU
     dataset: str = "pystdlib"        # corpus name or local file/folder (01_data)
     val_dataset: str | None = None   # explicit validation corpus; default: a held-out slice of `dataset`
     limit: int | None = None         # use only the first N documents (or conversations): quick experiments on big sets
     tokenizer: str | None = None     # tokenizer dir or hub name; default: train one on `dataset` (cached)
     vocab_size: int | None = None    # BPE size when training a tokenizer; default: the preset's vocab_size
     seq_len: int | None = None       # tokens per training window; default: the preset's context length
-    batch_size: int = 16             # sequences per micro-batch (per process under DDP)
+    batch_size: int = 8              # sequences per micro-batch (per process under DDP)
     grad_accum: int = 1              # micro-batches per optimizer step: batch = batch_size x grad_accum x processes
     lr: float = 2e-3                 # peak learning rate after warmup; small models tolerate large ones
     min_lr: float = 2e-4             # floor of the cosine decay, 10% of the peak as in Chinchilla
@@ -47,13 +48,17 @@ class TrainConfig:
     weight_decay: float = 0.1        # AdamW decay, on 2-D weight matrices only (not norm gains)
     beta1: float = 0.9               # Adam momentum
     beta2: float = 0.95              # shorter memory of squared gradients than 0.999: steadier at high lr (GPT-3)
+    optimizer: str = "muon"          # muon | adamw: Muon for the hidden weight matrices and AdamW (lr above) for the rest, or AdamW for all
+    muon_lr: float = 0.02            # Muon's peak learning rate, on the same schedule (its updates are orthogonalised: a larger scale)
+    muon_momentum: float = 0.95      # Muon's Nesterov momentum
+    muon_weight_decay: float = 0.0   # Muon's decoupled weight decay (each step shrinks its weights by muon_lr x this)
     grad_clip: float = 1.0           # clip the global gradient norm: one bad batch cannot wreck the weights
     dropout: float = 0.0             # overrides the preset's dropout; 0 for pretraining
-    max_steps: int = 300             # optimizer steps, and the horizon of the cosine schedule (unless max_tokens is given)
+    max_steps: int = 1100            # optimizer steps, and the horizon of the cosine schedule (unless max_tokens is given)
     max_tokens: int | None = None    # train on this many tokens: sets the number of steps (and the schedule) instead of max_steps
     max_minutes: float | None = None # wall-clock budget: when it runs out, evaluate, save and stop
-    eval_every: int = 50             # steps between evaluations (and best-checkpoint saves)
-    eval_batches: int = 10           # validation batches per evaluation
+    eval_every: int = 100            # steps between evaluations (and best-checkpoint saves)
+    eval_batches: int = 20           # validation batches per evaluation
     log_every: int = 10              # steps between train records in the metrics file (and the only GPU syncs in between)
     save_every: int = 100            # steps between `latest` checkpoints (and one at the end)
     patience: int | None = None      # stop after this many evaluations without a new best val loss
@@ -75,6 +80,8 @@ class TrainConfig:
         if self.lr <= 0 or not 0 <= self.min_lr <= self.lr: raise ValueError(f"need 0 <= min_lr ({self.min_lr}) <= lr ({self.lr}) and lr > 0")
         if self.warmup_steps < 0: raise ValueError(f"warmup_steps={self.warmup_steps}: must be >= 0")
         if self.precision not in ("auto", "fp32", "bf16", "fp16"): raise ValueError(f"precision={self.precision!r}: use auto, fp32, bf16 or fp16")
+        if self.optimizer not in ("adamw", "muon"): raise ValueError(f"optimizer={self.optimizer!r}: use adamw or muon")
+        if self.muon_lr <= 0 or not 0 <= self.muon_momentum < 1: raise ValueError(f"need muon_lr > 0 ({self.muon_lr}) and 0 <= muon_momentum < 1 ({self.muon_momentum})")
         if self.patience is not None and self.patience < 1: raise ValueError(f"patience={self.patience}: must be at least 1 (or None)")
         if self.max_minutes is not None and self.max_minutes <= 0: raise ValueError(f"max_minutes={self.max_minutes}: must be positive")
         if self.max_tokens is not None and self.max_tokens < 1: raise ValueError(f"max_tokens={self.max_tokens}: must be positive")
@@ -89,12 +96,30 @@ def check_warmup(warmup_steps: int, steps: int):
                          f"(--max-steps or --max-tokens)")
 
 # %% ../nbs/02_pretrain.ipynb 9
-def lr_at(step: int, cfg: TrainConfig) -> float:
-    "Learning rate at optimizer step `step` (0-based): linear warmup, then cosine decay to `min_lr`"
+def schedule_progress(step: int, elapsed_s: float, cfg: TrainConfig) -> float:
+    "How far the run is, 0 to 1: its share of `max_steps`, or of the time budget when that is further along"
+    progress = step / cfg.max_steps
+    if cfg.max_minutes: progress = max(progress, elapsed_s / (60 * cfg.max_minutes))
+    return min(progress, 1.0)
+
+def lr_at(step: int, cfg: TrainConfig, progress: float | None = None, decay_from: float | None = None) -> float:
+    "Learning rate at optimizer step `step` (0-based): linear warm-up, then cosine decay to `min_lr` as `progress` goes from `decay_from` to 1 (both in steps by default)"
     if step < cfg.warmup_steps: return cfg.lr * (step + 1) / cfg.warmup_steps
-    if step >= cfg.max_steps: return cfg.min_lr
-    progress = (step - cfg.warmup_steps) / max(1, cfg.max_steps - cfg.warmup_steps)
-    return cfg.min_lr + 0.5 * (cfg.lr - cfg.min_lr) * (1 + math.cos(math.pi * progress))
+    if progress is None: progress, decay_from = step / cfg.max_steps, cfg.warmup_steps / cfg.max_steps
+    if progress >= 1: return cfg.min_lr
+    t = min(max((progress - decay_from) / max(1 - decay_from, 1e-12), 0.0), 1.0)
+    return cfg.min_lr + 0.5 * (cfg.lr - cfg.min_lr) * (1 + math.cos(math.pi * t))
+
+class Schedule:
+    "The learning rate of each step, from the step count and, with a time budget, the clock; `decay_from` is the trainer state it needs"
+    def __init__(self, cfg: TrainConfig, decay_from: float | None = None):
+        self.cfg = cfg
+        self.decay_from = decay_from if cfg.max_minutes else cfg.warmup_steps / cfg.max_steps  # steps alone: fixed by the config
+
+    def lr(self, step: int, elapsed_s: float = 0.0) -> float:
+        progress = schedule_progress(step, elapsed_s, self.cfg)
+        if self.decay_from is None and step >= self.cfg.warmup_steps: self.decay_from = progress  # the cosine starts here
+        return lr_at(step, self.cfg, progress, self.decay_from)
 
 # %% ../nbs/02_pretrain.ipynb 13
 def resolve_length(cfg: TrainConfig, tokens_per_step: int) -> TrainConfig:
@@ -104,11 +129,20 @@ def resolve_length(cfg: TrainConfig, tokens_per_step: int) -> TrainConfig:
     return cfg
 
 # %% ../nbs/02_pretrain.ipynb 17
-def choose_precision(requested: str, device_type: str, capability: tuple[int, int] | None = None) -> str:
-    "The precision to train in: fp32 | bf16 | fp16, from the request, the device type and the CUDA capability"
+def cpu_native_bf16() -> bool:
+    "Whether this CPU computes bf16 natively (x86 AVX-512 BF16 or AMX): where bf16 autocast is faster than fp32, not 40x slower"
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
+    except OSError: return False  # not Linux: no cheap way to know, so fp32
+    return bool({"avx512_bf16", "amx_bf16"} & set(flags))
+
+def choose_precision(requested: str, device_type: str, capability: tuple[int, int] | None = None, cpu_bf16: bool | None = None) -> str:
+    "The precision to train in: fp32 | bf16 | fp16, from the request, the device type, the CUDA capability and (CPU) native bf16"
     native_bf16 = device_type == "cuda" and capability is not None and capability >= (8, 0)
     if requested == "auto":
         if device_type == "cuda": return "bf16" if native_bf16 else "fp16"
+        if device_type == "cpu": return "bf16" if (cpu_native_bf16() if cpu_bf16 is None else cpu_bf16) else "fp32"
         return "fp32"
     if requested == "fp16" and device_type != "cuda":
         raise ValueError(f"precision fp16 needs a CUDA GPU (device is {device_type}): use fp32")
@@ -122,15 +156,72 @@ def autocast_for(precision: str, device_type: str):
     return torch.autocast(device_type, dtype=torch.bfloat16 if precision == "bf16" else torch.float16)
 
 # %% ../nbs/02_pretrain.ipynb 20
-def make_optimizer(model: torch.nn.Module, cfg: TrainConfig) -> torch.optim.AdamW:
-    "AdamW with weight decay on parameters of 2+ dimensions only; fused (one kernel for all parameters) where PyTorch has it"
+def hidden_matrices(model: torch.nn.Module) -> tuple[list, list]:
+    "The trainable 2-D weight matrices inside the blocks (Muon's), and every other trainable parameter (AdamW's)"
+    head = getattr(model, "lm_head", None)
+    tables = {id(p) for m in model.modules() if isinstance(m, torch.nn.Embedding) for p in m.parameters()}
+    tables |= {id(p) for p in (head.parameters() if head is not None else ())}
     params = [p for p in model.parameters() if p.requires_grad]
-    groups = [{"params": [p for p in params if p.dim() >= 2], "weight_decay": cfg.weight_decay},
-              {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]
-    try: return torch.optim.AdamW(groups, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), fused=True)  # CUDA and CPU since torch 2.4
-    except RuntimeError: return torch.optim.AdamW(groups, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2))  # a device without it (MPS on old torch)
+    hidden = [p for p in params if p.dim() == 2 and id(p) not in tables]
+    return hidden, [p for p in params if p.dim() != 2 or id(p) in tables]
 
-# %% ../nbs/02_pretrain.ipynb 23
+def newton_schulz(g: torch.Tensor, steps: int = 5, coefficients=(3.4445, -4.775, 2.0315), dtype=torch.bfloat16, eps: float = 1e-7) -> torch.Tensor:
+    "The orthogonal matrix nearest to `g` (roughly: its singular values pushed towards 1), by Newton-Schulz iteration in `dtype`"
+    a, b, c = coefficients
+    x = g.to(dtype).mT if g.size(0) > g.size(1) else g.to(dtype)  # work on the wide side: X Xᵀ is the smaller product
+    x = x / x.norm().clamp(min=eps)                                # all singular values <= 1
+    for _ in range(steps):
+        gram = x @ x.mT
+        x = a * x + (b * gram + c * gram @ gram) @ x
+    return x.mT if g.size(0) > g.size(1) else x
+
+class Muon(getattr(torch.optim, "Muon", torch.optim.Optimizer)):  # torch.optim.Muon is in PyTorch 2.9+; make_optimizer says so on older ones
+    "`torch.optim.Muon`, its Newton-Schulz in `ns_dtype`: bf16 (PyTorch's own step) where the hardware has it, else fp32 (emulated bf16 is ~90x slower)"
+    def __init__(self, params, ns_dtype: torch.dtype = torch.bfloat16, **kwargs):
+        super().__init__(params, **kwargs)
+        self.ns_dtype = ns_dtype
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        if self.ns_dtype == torch.bfloat16: return super().step(closure)
+        for group in self.param_groups:  # PyTorch's update, with the orthogonalisation in fp32 ("original" learning-rate scaling)
+            params, grads, buffers = [], [], []
+            self._init_group(group, params, grads, buffers)
+            for p, g, buf in zip(params, grads, buffers):
+                buf.lerp_(g, 1 - group["momentum"])
+                update = g.lerp(buf, group["momentum"]) if group["nesterov"] else buf
+                p.mul_(1 - group["lr"] * group["weight_decay"])
+                p.add_(newton_schulz(update, group["ns_steps"], group["ns_coefficients"], self.ns_dtype, group["eps"]),
+                       alpha=-group["lr"] * math.sqrt(max(1, p.size(0) / p.size(1))))
+
+class MuonAdamW:
+    "Muon for the hidden weight matrices and AdamW for the rest, stepped, zeroed, saved and restored as one optimizer"
+    def __init__(self, muon: torch.optim.Optimizer, adamw: torch.optim.Optimizer): self.muon, self.adamw = muon, adamw
+    @property
+    def param_groups(self) -> list[dict]: return self.muon.param_groups + self.adamw.param_groups
+    def step(self): self.muon.step(); self.adamw.step()
+    def zero_grad(self, set_to_none: bool = True): self.muon.zero_grad(set_to_none); self.adamw.zero_grad(set_to_none)
+    def state_dict(self) -> dict: return {"muon": self.muon.state_dict(), "adamw": self.adamw.state_dict()}
+    def load_state_dict(self, state: dict): self.muon.load_state_dict(state["muon"]); self.adamw.load_state_dict(state["adamw"])
+
+def make_optimizer(model: torch.nn.Module, cfg: TrainConfig):
+    "AdamW (decay on 2+-dimensional weights only; fused where PyTorch has it), or with optimizer='muon' Muon for the hidden matrices and AdamW for the rest"
+    def adamw(params):
+        groups = [{"params": [p for p in params if p.dim() >= 2], "weight_decay": cfg.weight_decay, "lr_scale": 1.0},
+                  {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0, "lr_scale": 1.0}]
+        try: return torch.optim.AdamW(groups, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), fused=True)  # CUDA and CPU since torch 2.4
+        except RuntimeError: return torch.optim.AdamW(groups, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2))  # a device without it (MPS on old torch)
+    if cfg.optimizer == "adamw": return adamw([p for p in model.parameters() if p.requires_grad])
+    if not hasattr(torch.optim, "Muon"): raise ValueError(f"--optimizer muon needs PyTorch 2.9 or newer (this is {torch.__version__}): upgrade torch, or use adamw")
+    hidden, rest = hidden_matrices(model)
+    device = next(model.parameters()).device
+    native_bf16 = choose_precision("auto", device.type, torch.cuda.get_device_capability(device) if device.type == "cuda" else None) == "bf16"
+    # the schedule sets every group's lr to the scheduled lr x lr_scale: Muon follows the same curve at its own height
+    muon = Muon([{"params": hidden, "lr_scale": cfg.muon_lr / cfg.lr}], ns_dtype=torch.bfloat16 if native_bf16 else torch.float32,
+                lr=cfg.muon_lr, momentum=cfg.muon_momentum, weight_decay=cfg.muon_weight_decay, adjust_lr_fn="original")
+    return MuonAdamW(muon, adamw(rest))
+
+# %% ../nbs/02_pretrain.ipynb 25
 def world_info() -> tuple[int, int]:
     "(rank, world_size) of this process: (0, 1) unless torch.distributed is initialised"
     if dist.is_available() and dist.is_initialized(): return dist.get_rank(), dist.get_world_size()
@@ -157,7 +248,7 @@ def evaluate(model: torch.nn.Module, batches: list, token_bytes: torch.Tensor, p
     val_loss = nats / max(n_tokens, 1)
     return {"val_loss": val_loss, "val_ppl": math.exp(min(val_loss, 100.0)), "val_bpb": nats / (math.log(2) * max(n_bytes, 1))}
 
-# %% ../nbs/02_pretrain.ipynb 27
+# %% ../nbs/02_pretrain.ipynb 29
 def evals_since_best(evals: list[dict]) -> int:
     "How many evaluations came after the one with the lowest val_loss"
     if not evals: return 0
@@ -181,7 +272,7 @@ def overfitting_verdict(evals: list[dict], k: int = 3, min_delta: float = 0.0) -
                                 f"({start['train_loss_avg']:.3f} -> {cur['train_loss_avg']:.3f})"}
     return {"detected": False, "since_step": None, "evidence": None}
 
-# %% ../nbs/02_pretrain.ipynb 30
+# %% ../nbs/02_pretrain.ipynb 32
 class RunLog:
     "This run's entry in the metrics JSON file, rewritten atomically after every change"
     def __init__(self, path, run: dict, resume_step: int | None = None, resume_evals: list | None = None):
@@ -223,7 +314,7 @@ class RunLog:
 
 def now() -> str: return datetime.now().strftime("%Y-%m-%dT%H-%M-%S")
 
-# %% ../nbs/02_pretrain.ipynb 33
+# %% ../nbs/02_pretrain.ipynb 35
 STATE_NAME = "trainer_state.pt"
 
 def save_training_checkpoint(path, model: torch.nn.Module, tokenizer=None, state: dict | None = None) -> Path:
@@ -255,7 +346,7 @@ def load_trainer_state(path) -> dict:
     if not file.is_file(): raise FileNotFoundError(f"{file} is missing: this checkpoint has no trainer state to resume from")
     return torch.load(file, map_location="cpu", weights_only=True)
 
-# %% ../nbs/02_pretrain.ipynb 36
+# %% ../nbs/02_pretrain.ipynb 38
 def setup_distributed(device: str = "auto", timeout_minutes: float = 30.0) -> tuple[int, int, torch.device]:
     "Join the process group when launched by torchrun; returns (rank, world_size, device of this process)"
     world = int(os.environ.get("WORLD_SIZE", "1"))
@@ -274,7 +365,7 @@ def _local_device(device: str) -> torch.device:
         return local
     return torch.device("cpu")
 
-# %% ../nbs/02_pretrain.ipynb 39
+# %% ../nbs/02_pretrain.ipynb 41
 def seed_process(seed: int, rank: int = 0):
     "Seed this process's random numbers (dropout): `seed + rank`, so that processes draw different masks"
     torch.manual_seed(seed + rank)
@@ -302,7 +393,7 @@ def restore_rng(states: list[dict], rank: int, device: torch.device, seed: int) 
         else: torch.cuda.manual_seed(seed + rank)
     return True
 
-# %% ../nbs/02_pretrain.ipynb 42
+# %% ../nbs/02_pretrain.ipynb 44
 # Dense bf16/fp16 tensor-core peaks from NVIDIA's data sheets (the "with sparsity" figures are twice these). More
 # specific names come first: "H100 PCIe" and "H100 NVL" also match "H100", whose 989 TFLOP/s is the SXM part's.
 PEAK_TFLOPS = {"H100 PCIe": 756.0, "H100 NVL": 835.0, "H200 NVL": 835.0, "GH200": 989.0, "H200": 989.0, "H100": 989.0, "A100": 312.0,
@@ -319,7 +410,7 @@ def device_name(device: torch.device) -> str:
     "A readable name of `device`: 'cpu', or e.g. 'cuda (NVIDIA H100 80GB HBM3)'"
     return f"cuda ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else device.type
 
-# %% ../nbs/02_pretrain.ipynb 45
+# %% ../nbs/02_pretrain.ipynb 47
 def train_flops_per_token(model: torch.nn.Module, seq_len: int) -> float:
     "FLOPs per training token of `model` as it is set up to train: 6 per trained matmul weight, 4 per frozen one, plus attention"
     model = unwrap(model)
@@ -329,7 +420,7 @@ def train_flops_per_token(model: torch.nn.Module, seq_len: int) -> float:
     trained, frozen = sum(p.numel() for p in matmul if p.requires_grad), sum(p.numel() for p in matmul if not p.requires_grad)
     return 6 * trained + 4 * frozen + 12 * cfg.n_layers * cfg.n_heads * cfg.head_dim * seq_len
 
-# %% ../nbs/02_pretrain.ipynb 48
+# %% ../nbs/02_pretrain.ipynb 50
 class MicroBatch(NamedTuple):
     "A micro-batch on the training device, with the counts the step needs (taken on the CPU, so no GPU sync)"
     x: torch.Tensor    # (B, T) input ids
@@ -374,7 +465,7 @@ def train_step(model: torch.nn.Module, optimizer, micro_batches: list[MicroBatch
     return {"loss": loss_sum, "grad_norm": grad_norm, "tokens": sum(b.n_tokens for b in micro_batches),
             "positions": sum(b.x.numel() for b in micro_batches)}
 
-# %% ../nbs/02_pretrain.ipynb 55
+# %% ../nbs/02_pretrain.ipynb 57
 class Prefetcher:
     "Micro-batches of a batch source, made `ahead` batches in advance by a background thread, pinned when bound for a GPU"
     def __init__(self, source, device: torch.device, ahead: int = 0):
@@ -413,7 +504,7 @@ class Prefetcher:
         "Stop the background thread (it finishes the batch it is making)"
         if self._thread is not None: self._stop.set(); self._thread.join(timeout=10)
 
-# %% ../nbs/02_pretrain.ipynb 58
+# %% ../nbs/02_pretrain.ipynb 60
 class StepStats:
     "The numbers of the steps since the last record and evaluation: kept on the device until read back together"
     def __init__(self, max_nan_steps: int, skip_on_norm: bool = True, since_eval=(), nan_skipped: int = 0):
@@ -461,20 +552,20 @@ class StepStats:
         values, self.since_eval = self.since_eval, []
         return sum(values) / len(values) if values else None
 
-# %% ../nbs/02_pretrain.ipynb 61
+# %% ../nbs/02_pretrain.ipynb 63
 METRICS_NAME = "training_metrics.json"
 
-def _agree(flag: bool, device) -> bool:
-    "True on every process if it is True on any (so that all processes stop at the same step)"
-    if world_info()[1] == 1: return flag
-    t = torch.tensor(int(flag), device=device)
+def _latest(elapsed: float, device) -> float:
+    "The largest elapsed time of all processes (so that they share the schedule's progress and stop together)"
+    if world_info()[1] == 1: return elapsed
+    t = torch.tensor(elapsed, dtype=torch.float64, device=device)
     dist.all_reduce(t, op=dist.ReduceOp.MAX)
-    return bool(t.item())
+    return t.item()
 
 def _rounded(record: dict) -> dict:
     return {k: (round(v, 6) if isinstance(v, float) else v) for k, v in record.items()}
 
-# %% ../nbs/02_pretrain.ipynb 62
+# %% ../nbs/02_pretrain.ipynb 64
 def _restore(state: dict, optimizer, scaler, train_batches, rank: int, device: torch.device, seed: int):
     "Put optimizer, loss scaler, data sampler and this process's random numbers back where the trainer state left them"
     optimizer.load_state_dict(state["optimizer"])
@@ -491,7 +582,7 @@ def _trainer_state(cfg, step, tokens, elapsed, optimizer, scaler, sampler_state,
             "scaler": scaler.state_dict() if scaler is not None else None, "sampler": sampler_state, "rng": rng,
             "evals": evals, "nan_steps_skipped": nan_skipped, "run_id": run_id, "train_config": asdict(cfg)}
 
-# %% ../nbs/02_pretrain.ipynb 64
+# %% ../nbs/02_pretrain.ipynb 66
 class LivePlot:
     "Train and validation loss, redrawn in place in a notebook after each evaluation"
     def __init__(self):
@@ -510,11 +601,11 @@ class LivePlot:
         self.ax.legend()
         if self.handle is not None: self.handle.update(self.fig)
 
-# %% ../nbs/02_pretrain.ipynb 65
+# %% ../nbs/02_pretrain.ipynb 67
 def train(model: torch.nn.Module, cfg: TrainConfig, train_batches, val_batches: list, token_bytes: torch.Tensor,
           tokenizer=None, run_info: dict | None = None, state: dict | None = None, live_plot: bool = False,
-          to_save=None, extra_state=None) -> dict:
-    "Train `model` (on its device) with `cfg` until a stop condition; writes checkpoints and metrics; returns a summary"
+          to_save=None, extra_state=None, clock=time.perf_counter) -> dict:
+    "Train `model` (on its device) with `cfg` until a stop condition; writes checkpoints and metrics; returns a summary. `clock` (seconds) times the run and its budget"
     from tqdm.auto import tqdm
     rank, world = world_info()
     master, base = rank == 0, unwrap(model)
@@ -534,6 +625,7 @@ def train(model: torch.nn.Module, cfg: TrainConfig, train_batches, val_batches: 
     else: seed_process(cfg.seed, rank)
     batches = Prefetcher(train_batches, device, ahead=cfg.grad_accum + 1 if device.type == "cuda" else 0)  # a step's worth, ahead
     step, tokens, elapsed, evals = s.get("step", 0), s.get("tokens", 0), s.get("elapsed_s", 0.0), list(s.get("evals", []))
+    schedule, agreed_elapsed = Schedule(cfg, s.get("decay_from")), elapsed  # under DDP: the time every process agreed on, at log steps
     stats = StepStats(cfg.max_nan_steps, skip_on_norm=scaler is None, since_eval=s.get("since_eval", ()), nan_skipped=s.get("nan_steps_skipped", 0))
     run_id = s.get("run_id") or f"{cfg.phase}-{now()}"
     dev_name, peak = device_name(device), peak_flops(device_name(device), precision)
@@ -545,7 +637,8 @@ def train(model: torch.nn.Module, cfg: TrainConfig, train_batches, val_batches: 
     to_save = to_save or (lambda: base)  # what checkpoints hold; fine-tuning with LoRA saves merged weights
     def save(path):  # every process calls it: the random-number states are gathered from all of them
         snapshot = {**_trainer_state(cfg, step, tokens, elapsed, optimizer, scaler, batches.state_dict(), evals, stats.skipped, run_id,
-                                     stats.since_eval, gather_rng_states(device)), **(extra_state() if extra_state else {})}
+                                     stats.since_eval, gather_rng_states(device)), "decay_from": schedule.decay_from,
+                    **(extra_state() if extra_state else {})}
         if master: save_training_checkpoint(path, to_save(), tokenizer, snapshot)
         stats.restart_clock()
     def read_back() -> bool:  # the loop's only GPU sync; False once too many losses in a row were not finite
@@ -560,12 +653,12 @@ def train(model: torch.nn.Module, cfg: TrainConfig, train_batches, val_batches: 
         best = min(evals, key=lambda e: e["val_loss"], default=None)
         log.update(overfitting=overfit, best={"step": best["step"], "val_loss": round(best["val_loss"], 6)} if best else None)
     bar = tqdm(total=cfg.max_steps, initial=step, desc=cfg.phase, disable=not master, dynamic_ncols=True, mininterval=0.5)
-    started, elapsed_before = time.perf_counter(), elapsed
+    started, elapsed_before = clock(), elapsed
     try:
         while True:
-            # 1. learning rate of this step
-            lr = lr_at(step, cfg)
-            for group in optimizer.param_groups: group["lr"] = lr
+            # 1. learning rate of this step (each optimizer group at its own height: Muon's is higher)
+            lr = schedule.lr(step, elapsed if world == 1 else agreed_elapsed)
+            for group in optimizer.param_groups: group["lr"] = lr * group.get("lr_scale", 1.0)
             # 2. evaluate; save the best weights; patience and overfitting
             if (step % cfg.eval_every == 0 or stop) and (not evals or evals[-1]["step"] != step):
                 if not read_back(): break
@@ -592,7 +685,7 @@ def train(model: torch.nn.Module, cfg: TrainConfig, train_batches, val_batches: 
             out = train_step(step_model, optimizer, micro, precision, scaler, cfg.grad_clip)
             step, tokens = step + 1, tokens + out["positions"] * world
             stats.add(step, out)
-            elapsed = elapsed_before + time.perf_counter() - started
+            elapsed = elapsed_before + clock() - started
             bar.update(1)
             # 4. every log_every steps (and before a save or an evaluation): read the numbers back, count nan steps, log
             if (step % cfg.log_every == 0 or step % cfg.save_every == 0 or step % cfg.eval_every == 0 or step >= cfg.max_steps
@@ -609,8 +702,9 @@ def train(model: torch.nn.Module, cfg: TrainConfig, train_batches, val_batches: 
             # 6. stop conditions (the next pass through the loop evaluates once more, then leaves)
             if cfg.max_tokens and tokens >= cfg.max_tokens: stop = ("completed", f"max_tokens={cfg.max_tokens} reached")
             elif step >= cfg.max_steps: stop = ("completed", f"max_steps={cfg.max_steps} reached")
-            elif cfg.max_minutes and (world == 1 or step % cfg.log_every == 0) and _agree(elapsed >= 60 * cfg.max_minutes, device):
-                stop = ("time_budget", f"max_minutes={cfg.max_minutes} used")  # under DDP checked where every process reads back
+            elif cfg.max_minutes and (world == 1 or step % cfg.log_every == 0):  # under DDP: where every process reads back
+                agreed_elapsed = _latest(elapsed, device)
+                if agreed_elapsed >= 60 * cfg.max_minutes: stop = ("time_budget", f"max_minutes={cfg.max_minutes} used")
     except KeyboardInterrupt:
         status, stop = "interrupted", ("interrupted", f"interrupted at step {step}; resume with --resume from {latest_dir}")
     finally:
@@ -627,7 +721,7 @@ def train(model: torch.nn.Module, cfg: TrainConfig, train_batches, val_batches: 
             "best_val_loss": best_val, "nan_steps_skipped": stats.skipped, "overfitting": overfit, "run_id": run_id,
             "latest": latest_dir, "best": best_dir, "precision": precision}
 
-# %% ../nbs/02_pretrain.ipynb 67
+# %% ../nbs/02_pretrain.ipynb 69
 RESUME_OVERRIDABLE = {"max_steps", "max_tokens", "max_minutes", "eval_every", "log_every", "save_every", "patience", "device", "compile",
                       "timeout_minutes", "resume", "dry_run", "out_dir", "stats_dir",
                       "grad_accum"}  # to keep the global batch when a run resumes on another number of processes
@@ -644,7 +738,7 @@ def resume_config(saved: dict, overrides: dict, config_cls=TrainConfig) -> Train
     if "max_steps" in overrides and "max_tokens" not in overrides: values["max_tokens"] = None  # a new length in steps replaces one in tokens
     return config_cls(**{**values, **overrides})
 
-# %% ../nbs/02_pretrain.ipynb 69
+# %% ../nbs/02_pretrain.ipynb 71
 def call_main(main, *args) -> tuple[int, str, str]:
     "Exit code, stdout and stderr of a CLI's `main(list(args))`, run in this process (argparse's exits included)"
     import contextlib, io
@@ -665,7 +759,7 @@ def check_writable(path) -> Path:
         raise ValueError(f"cannot write to {path} ({e.strerror or e}): choose another directory") from e
     return path
 
-# %% ../nbs/02_pretrain.ipynb 72
+# %% ../nbs/02_pretrain.ipynb 74
 def field_comments(cls) -> dict[str, str]:
     "The trailing `# comment` of each field in the source of dataclass `cls`"
     import inspect, linecache
@@ -693,6 +787,7 @@ def add_training_flags(parser: argparse.ArgumentParser, defaults: TrainConfig, s
         if f.type in (bool, "bool"): parser.add_argument(flag, action="store_const", const=True, default=None, **kw)
         elif f.name == "preset": parser.add_argument(flag, choices=list(PRESETS), **kw)
         elif f.name == "precision": parser.add_argument(flag, choices=["auto", "fp32", "bf16", "fp16"], **kw)
+        elif f.name == "optimizer": parser.add_argument(flag, choices=["adamw", "muon"], **kw)
         else:
             kind = {int: int, float: float}.get(type(default), None)
             if kind is None: kind = int if "int" in str(f.type) else float if "float" in str(f.type) else str
@@ -703,7 +798,7 @@ def given_flags(args: argparse.Namespace) -> dict:
     "The flags the user actually gave, as TrainConfig field values"
     return {k: v for k, v in vars(args).items() if v is not None}
 
-# %% ../nbs/02_pretrain.ipynb 75
+# %% ../nbs/02_pretrain.ipynb 77
 def padded_vocab(tokenizer) -> int:
     "The model vocabulary for `tokenizer` (or a vocabulary size): its size rounded up to a multiple of 64"
     return 64 * math.ceil((tokenizer if isinstance(tokenizer, int) else len(tokenizer)) / 64)
@@ -735,8 +830,10 @@ def run_plan(cfg: TrainConfig, mcfg: ModelConfig, seq_len: int, world: int, fact
     lines = [f"plan: {cfg.max_steps:,} steps x {step_tokens:,} tokens (micro-batch {cfg.batch_size} x {seq_len:,}, {cfg.grad_accum} "
              f"accumulated, {world} process{'es' * (world > 1)}) = {cfg.max_steps * step_tokens:,} tokens, set by {length}",
              "  learning rate: " + (f"linear warm-up to {cfg.lr:.1e} over steps 1-{cfg.warmup_steps:,}, then " if cfg.warmup_steps else "")
-             + f"cosine decay to {cfg.min_lr:.1e} at step {cfg.max_steps:,}"]
+             + f"cosine decay to {cfg.min_lr:.1e} at step {cfg.max_steps:,}" + (f" or at {cfg.max_minutes:g} minutes, whichever comes first "
+               "(the schedule follows the clock too)" if cfg.max_minutes else "")]
     if cfg.max_minutes: lines.append(f"  time budget: {cfg.max_minutes:g} minutes (the run stops at whichever limit comes first)")
+    if cfg.optimizer == "muon": lines.append(f"  optimizer: Muon for the hidden weight matrices (peak lr {cfg.muon_lr:.1e}), AdamW for embeddings and norms")
     if data_tokens: lines.append(f"  data: {data_tokens:,} training tokens, read {cfg.max_steps * step_tokens / data_tokens:.3g} times")
     have = facts.get("memory")
     lines.append(f"  memory: ~{need:.2g} GiB per process estimated ({facts['precision']}, {facts['attention']} attention)"
@@ -746,7 +843,7 @@ def run_plan(cfg: TrainConfig, mcfg: ModelConfig, seq_len: int, world: int, fact
                      "(the same tokens per step)")
     return "\n".join(lines)
 
-# %% ../nbs/02_pretrain.ipynb 77
+# %% ../nbs/02_pretrain.ipynb 79
 def shape_run(cfg: TrainConfig, vocab_size: int, world: int = 1) -> tuple[TrainConfig, ModelConfig, int]:
     "A run's model shape (its preset with room for `vocab_size` tokens), sequence length, and config with its length resolved"
     mcfg = get_config(cfg.preset, vocab_size=padded_vocab(vocab_size), dropout=cfg.dropout)
@@ -764,7 +861,7 @@ def resume_note(state: dict | None, cfg: TrainConfig, seq_len: int, world: int) 
     return (f"\n  note: resuming with {now_:,} tokens per step where the checkpoint took {saved:,}: the remaining steps and "
             f"the end of the cosine follow from the new size (--grad-accum keeps it when the number of processes changes)")
 
-# %% ../nbs/02_pretrain.ipynb 79
+# %% ../nbs/02_pretrain.ipynb 81
 def prepare_pretraining(cfg: TrainConfig, device: torch.device, checkpoint=None, state: dict | None = None) -> dict:
     "Tokenizer, model, token data and batch sources for `cfg` (resuming from `checkpoint` if given)"
     from llm200m.data import prepare_pretraining_data, PretrainBatches, eval_batches, token_byte_lengths, tokenizer_fingerprint
@@ -797,7 +894,7 @@ def prepare_pretraining(cfg: TrainConfig, device: torch.device, checkpoint=None,
                          "tokenizer_fingerprint": tokenizer_fingerprint(tokenizer), "seq_len": seq_len, "batch_tokens": batch_tokens,
                          "train_tokens_available": int(len(data.train)), "resumed_from": str(checkpoint) if checkpoint else None}}
 
-# %% ../nbs/02_pretrain.ipynb 80
+# %% ../nbs/02_pretrain.ipynb 82
 def configure(overrides: dict, phase: str = "pretrain", config_cls=TrainConfig):
     "The run's config and, with resume, the checkpoint and trainer state to continue from"
     if "max_steps" in overrides and "max_tokens" in overrides:
@@ -823,7 +920,7 @@ def finish_message(summary: dict, cfg: TrainConfig, next_command: str | None) ->
     elif next_command: lines.append(f"next: {next_command}")
     return "\n".join(lines)
 
-# %% ../nbs/02_pretrain.ipynb 81
+# %% ../nbs/02_pretrain.ipynb 83
 def pretrain_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m llm200m.pretrain",
         description="Pretrain a Llama-style model from scratch. With no flags: the demo preset on the embedded pystdlib "
@@ -865,5 +962,5 @@ def main(argv: list[str] | None = None) -> int:
     return run_cli(pretrain_parser().parse_args(argv), "pretrain", TrainConfig, prepare_pretraining,
                    "python -m llm200m.finetune   (and python -m llm200m.visualize for plots)")
 
-# %% ../nbs/02_pretrain.ipynb 125
+# %% ../nbs/02_pretrain.ipynb 139
 if __name__ == "__main__" and "__file__" in globals(): sys.exit(main())

@@ -6,7 +6,8 @@
 #   2. the same run resumed from its checkpoint (fused AdamW state and per-GPU random state restored)
 #   3. fp16 autocast + GradScaler forced, micro-batch 4 x 1024 (the T4 recipe), with torch.compile
 #   4. fp32, micro-batch 8 x 1024: no fused SDPA kernel takes grouped K/V heads in fp32, so K/V are repeated
-#   5. torchrun on all GPUs, bf16 + compile (only when there are several)
+#   5. Muon for the hidden matrices (--optimizer muon): bf16 + compile at 32 x 1024, and fp16 + GradScaler at 4 x 1024
+#   6. torchrun on all GPUs, bf16 + compile (only when there are several)
 # Data: the embedded pystdlib corpus with a 32000-token BPE, prepared once beforehand (`python -m llm200m.data prepare`).
 # Any error, a non-finite loss, or a run that ends without training records makes it exit non-zero.
 #
@@ -24,18 +25,21 @@ if [ "${1:-}" = "--cpu-smoke" ]; then
   minutes=0.15
   model=(--preset tiny --dataset pystdlib --limit 200 --vocab-size 512 --seq-len 64 --device cpu)
   prep=(--dataset pystdlib --limit 200 --vocab-size 512)
-  runs=("fp32-cpu:--precision fp32 --batch-size 8 --grad-accum 2")
+  runs=("fp32-cpu:--precision fp32 --optimizer adamw --batch-size 8 --grad-accum 2"
+        "muon-fp32-cpu:--precision fp32 --optimizer muon --batch-size 8 --grad-accum 2")
   resumed="fp32-cpu"
-  multi=2; multi_flags="--precision fp32 --batch-size 8 --grad-accum 1"
+  multi=2; multi_flags="--precision fp32 --optimizer muon --batch-size 8 --grad-accum 1"
 else
   minutes=${1:-1.5}
   model=(--preset llm200m --dataset pystdlib --vocab-size 32000 --seq-len 1024)
   prep=(--dataset pystdlib --vocab-size 32000)
-  runs=("bf16-compile:--precision bf16 --compile --batch-size 32 --grad-accum 4"
-        "fp16-scaler-compile:--precision fp16 --compile --batch-size 4 --grad-accum 32"
-        "fp32-expanded-kv:--precision fp32 --batch-size 8 --grad-accum 4")
+  runs=("bf16-compile:--precision bf16 --optimizer adamw --compile --batch-size 32 --grad-accum 4"
+        "fp16-scaler-compile:--precision fp16 --optimizer adamw --compile --batch-size 4 --grad-accum 32"
+        "fp32-expanded-kv:--precision fp32 --optimizer adamw --batch-size 8 --grad-accum 4"
+        "muon-bf16-compile:--precision bf16 --compile --optimizer muon --batch-size 32 --grad-accum 4"
+        "muon-fp16-scaler:--precision fp16 --optimizer muon --batch-size 4 --grad-accum 32")
   resumed="bf16-compile"
-  multi=$(python -c "import torch; print(torch.cuda.device_count())"); multi_flags="--precision bf16 --compile --batch-size 32 --grad-accum 1"
+  multi=$(python -c "import torch; print(torch.cuda.device_count())"); multi_flags="--precision bf16 --compile --optimizer muon --batch-size 32 --grad-accum 1"
 fi
 
 echo "== machine"
