@@ -26,6 +26,7 @@ class FinetuneConfig(TrainConfig):
     batch_size: int = 16             # conversations per micro-batch (per process under DDP)
     optimizer: str = "adamw"         # adamw | muon; fine-tuning keeps AdamW, whose small steps suit adapting trained weights
     lr: float = 5e-4                 # 4x below pretraining's peak: adapt the model without washing out what it knows
+    muon_lr: float = 5e-3            # with --optimizer muon: also 4x below pretraining's
     min_lr: float = 5e-5             # cosine floor, 10% of the peak
     warmup_steps: int = 10           # a short warmup: the weights are already trained
     max_steps: int = 150             # a few minutes on a laptop CPU for the demo model

@@ -48,7 +48,7 @@ class TrainConfig:
     weight_decay: float = 0.1        # AdamW decay, on 2-D weight matrices only (not norm gains)
     beta1: float = 0.9               # Adam momentum
     beta2: float = 0.95              # shorter memory of squared gradients than 0.999: steadier at high lr (GPT-3)
-    optimizer: str = "muon"          # muon | adamw: Muon for the hidden weight matrices and AdamW (lr above) for the rest, or AdamW for all
+    optimizer: str = "muon" if hasattr(torch.optim, "Muon") else "adamw"  # muon (PyTorch 2.9+) | adamw: Muon for the hidden weight matrices and AdamW (lr above) for the rest, or AdamW for all
     muon_lr: float = 0.02            # Muon's peak learning rate, on the same schedule (its updates are orthogonalised: a larger scale)
     muon_momentum: float = 0.95      # Muon's Nesterov momentum
     muon_weight_decay: float = 0.0   # Muon's decoupled weight decay (each step shrinks its weights by muon_lr x this)
@@ -81,6 +81,8 @@ class TrainConfig:
         if self.warmup_steps < 0: raise ValueError(f"warmup_steps={self.warmup_steps}: must be >= 0")
         if self.precision not in ("auto", "fp32", "bf16", "fp16"): raise ValueError(f"precision={self.precision!r}: use auto, fp32, bf16 or fp16")
         if self.optimizer not in ("adamw", "muon"): raise ValueError(f"optimizer={self.optimizer!r}: use adamw or muon")
+        if self.optimizer == "muon" and not hasattr(torch.optim, "Muon"):
+            raise ValueError(f"--optimizer muon needs PyTorch 2.9 or newer (this is {torch.__version__}): upgrade torch, or use --optimizer adamw")
         if self.muon_lr <= 0 or not 0 <= self.muon_momentum < 1: raise ValueError(f"need muon_lr > 0 ({self.muon_lr}) and 0 <= muon_momentum < 1 ({self.muon_momentum})")
         if self.patience is not None and self.patience < 1: raise ValueError(f"patience={self.patience}: must be at least 1 (or None)")
         if self.max_minutes is not None and self.max_minutes <= 0: raise ValueError(f"max_minutes={self.max_minutes}: must be positive")
@@ -212,7 +214,6 @@ def make_optimizer(model: torch.nn.Module, cfg: TrainConfig):
         try: return torch.optim.AdamW(groups, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), fused=True)  # CUDA and CPU since torch 2.4
         except RuntimeError: return torch.optim.AdamW(groups, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2))  # a device without it (MPS on old torch)
     if cfg.optimizer == "adamw": return adamw([p for p in model.parameters() if p.requires_grad])
-    if not hasattr(torch.optim, "Muon"): raise ValueError(f"--optimizer muon needs PyTorch 2.9 or newer (this is {torch.__version__}): upgrade torch, or use adamw")
     hidden, rest = hidden_matrices(model)
     device = next(model.parameters()).device
     native_bf16 = choose_precision("auto", device.type, torch.cuda.get_device_capability(device) if device.type == "cuda" else None) == "bf16"
@@ -625,7 +626,8 @@ def train(model: torch.nn.Module, cfg: TrainConfig, train_batches, val_batches: 
     else: seed_process(cfg.seed, rank)
     batches = Prefetcher(train_batches, device, ahead=cfg.grad_accum + 1 if device.type == "cuda" else 0)  # a step's worth, ahead
     step, tokens, elapsed, evals = s.get("step", 0), s.get("tokens", 0), s.get("elapsed_s", 0.0), list(s.get("evals", []))
-    schedule, agreed_elapsed = Schedule(cfg, s.get("decay_from")), elapsed  # under DDP: the time every process agreed on, at log steps
+    decay_from = s.get("decay_from", cfg.warmup_steps / cfg.max_steps if s.get("step", 0) >= cfg.warmup_steps else None)  # (older states lack it)
+    schedule, agreed_elapsed = Schedule(cfg, decay_from), elapsed  # under DDP: the time every process agreed on, at log steps
     stats = StepStats(cfg.max_nan_steps, skip_on_norm=scaler is None, since_eval=s.get("since_eval", ()), nan_skipped=s.get("nan_steps_skipped", 0))
     run_id = s.get("run_id") or f"{cfg.phase}-{now()}"
     dev_name, peak = device_name(device), peak_flops(device_name(device), precision)
@@ -728,6 +730,7 @@ RESUME_OVERRIDABLE = {"max_steps", "max_tokens", "max_minutes", "eval_every", "l
 
 def resume_config(saved: dict, overrides: dict, config_cls=TrainConfig) -> TrainConfig:
     "The config to resume with: the checkpoint's, with only the run-length and cadence flags replaced"
+    saved = {"optimizer": "adamw", **saved}  # saved before there was a choice: AdamW
     conflicts = {k: v for k, v in overrides.items() if k not in RESUME_OVERRIDABLE and saved.get(k) != v}
     if conflicts:
         names = ", ".join(f"--{k.replace('_', '-')} {v} (checkpoint: {saved.get(k)})" for k, v in conflicts.items())

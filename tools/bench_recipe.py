@@ -15,7 +15,7 @@ os.environ.setdefault("TQDM_DISABLE", "1")
 import torch
 import llm200m.model as model_module
 from llm200m.model import load_checkpoint
-from llm200m.pretrain import main, evaluate, choose_precision
+from llm200m.pretrain import main, evaluate, choose_precision, TrainConfig
 from llm200m.data import load_tokenizer, prepare_pretraining_data, eval_batches, token_byte_lengths
 
 TODAY = dict(vocab_size=4096, context_length=256, dim=256, n_layers=6, n_heads=8, n_kv_heads=4, ffn_dim=704)  # demo until 2026-12
@@ -36,7 +36,7 @@ def run(name: str, shape: dict, flags: list[str], minutes: float | None, scratch
     model_module.PRESETS[preset] = shape
     out = scratch / preset
     args = dict(zip(flags[::2], flags[1::2]))
-    seq, batch = int(args.get("--seq-len", shape["context_length"])), int(args.get("--batch-size", 16))
+    seq, batch = int(args.get("--seq-len", shape["context_length"])), int(args.get("--batch-size", TrainConfig().batch_size))
     step_tokens = seq * batch * int(args.get("--grad-accum", 1))
     argv = ["--preset", preset, "--out-dir", str(out), "--stats-dir", str(out), "--save-every", "1000000"]
     if minutes is not None:  # a budget: evaluate on a cadence of seconds (roughly), on 40,960 tokens as the old demo did
@@ -63,12 +63,12 @@ def run(name: str, shape: dict, flags: list[str], minutes: float | None, scratch
 def shape(**changes) -> dict: return {**TODAY, **changes}
 
 SWEEPS = {  # name: (shape, extra CLI flags); a staged search, each stage starting from the last one's best
-    "stage1": {
-        "adamw-fp32":        (shape(), ["--precision", "fp32"]),
-        "adamw":             (shape(), []),
-        "adamw-lr4e-3":      (shape(), ["--lr", "4e-3", "--min-lr", "4e-4"]),
-        "muon":              (shape(), ["--optimizer", "muon"]),
-        "muon-lr0.04":       (shape(), ["--optimizer", "muon", "--muon-lr", "0.04"]),
+    "stage1": {  # (the defaults then: AdamW at 2e-3, batch 16, 30 warm-up steps)
+        "adamw-fp32":        (shape(), ["--optimizer", "adamw", "--batch-size", "16", "--precision", "fp32"]),
+        "adamw":             (shape(), ["--optimizer", "adamw", "--batch-size", "16"]),
+        "adamw-lr4e-3":      (shape(), ["--optimizer", "adamw", "--batch-size", "16", "--lr", "4e-3", "--min-lr", "4e-4"]),
+        "muon":              (shape(), ["--batch-size", "16", "--optimizer", "muon"]),
+        "muon-lr0.04":       (shape(), ["--batch-size", "16", "--optimizer", "muon", "--muon-lr", "0.04"]),
         "muon-b8":           (shape(), ["--optimizer", "muon", "--batch-size", "8"]),
         "muon-s128-b32":     (shape(context_length=128), ["--optimizer", "muon", "--batch-size", "32"]),
     },
@@ -81,15 +81,15 @@ SWEEPS = {  # name: (shape, extra CLI flags); a staged search, each stage starti
         "muon-b8-v2048":     (shape(), ["--optimizer", "muon", "--batch-size", "8", "--vocab-size", "2048"]),
         "muon-b8-v8192":     (shape(), ["--optimizer", "muon", "--batch-size", "8", "--vocab-size", "8192"]),
         "muon-b8-wu10":      (shape(), ["--optimizer", "muon", "--batch-size", "8", "--warmup-steps", "10"]),
-        "adamw-b8":          (shape(), ["--batch-size", "8"]),
+        "adamw-b8":          (shape(), ["--optimizer", "adamw", "--batch-size", "8"]),
     },
     "stage3": {  # around the best of stage 2: 4 layers of 256
         "muon-b8-d256L3":         (shape(n_layers=3), ["--optimizer", "muon", "--batch-size", "8"]),
         "muon-b8-d384L3":         (shape(dim=384, n_layers=3, n_heads=6, n_kv_heads=2, ffn_dim=1024), ["--optimizer", "muon", "--batch-size", "8"]),
         "muon-b8-d256L4-compile": (shape(n_layers=4), ["--optimizer", "muon", "--batch-size", "8", "--compile"]),
         "muon-b16-d256L4-s128":   (shape(n_layers=4, context_length=128), ["--optimizer", "muon", "--batch-size", "16"]),
-        "adamw-b8-d256L4":        (shape(n_layers=4), ["--batch-size", "8"]),
-        "adamw-b8-d256L4-lr3e-3": (shape(n_layers=4), ["--batch-size", "8", "--lr", "3e-3", "--min-lr", "3e-4"]),
+        "adamw-b8-d256L4":        (shape(n_layers=4), ["--optimizer", "adamw", "--batch-size", "8"]),
+        "adamw-b8-d256L4-lr3e-3": (shape(n_layers=4), ["--optimizer", "adamw", "--batch-size", "8", "--lr", "3e-3", "--min-lr", "3e-4"]),
     },
     "stage5": {  # weight decay, on the shape stage 4 chose (2 minutes)
         "muon-b8-d256L3-wd0":       (shape(n_layers=3), ["--optimizer", "muon", "--batch-size", "8", "--weight-decay", "0"]),
@@ -108,7 +108,7 @@ TODAY_FLAGS = ["--batch-size", "16", "--lr", "2e-3", "--min-lr", "2e-4", "--warm
                "--eval-every", "50", "--eval-batches", "10", "--optimizer", "adamw"]
 BENCHMARK = {
     "today (AdamW, fp32)":      (TODAY, TODAY_FLAGS + ["--precision", "fp32"]),
-    "today, bf16":              (TODAY, TODAY_FLAGS),
+    "today, bf16":              (TODAY, TODAY_FLAGS + ["--precision", "bf16"]),
     "new recipe, AdamW":        (None, ["--optimizer", "adamw"]),
     "new default (Muon)":       (None, []),
 }
