@@ -500,12 +500,12 @@ def load_chat(source: str, split: str = "train", limit: int | None = None, strea
     "Conversations (one column, 'messages') of a chat data set name (opc-sft-stage2[:subset] too) or a local file or folder"
     return _load(source, split, limit, streaming, "messages", cache_dir)
 
-# %% ../nbs/01_data.ipynb 69
+# %% ../nbs/01_data.ipynb 71
 SYSTEM_TOKEN, USER_TOKEN, ASSISTANT_TOKEN, END_TOKEN = "<|system|>", "<|user|>", "<|assistant|>", "<|end|>"
 ROLE_TOKENS = {"system": SYSTEM_TOKEN, "user": USER_TOKEN, "assistant": ASSISTANT_TOKEN}
 SPECIAL_TOKENS = [BOS_TOKEN, SYSTEM_TOKEN, USER_TOKEN, ASSISTANT_TOKEN, END_TOKEN]
 
-# %% ../nbs/01_data.ipynb 71
+# %% ../nbs/01_data.ipynb 73
 CHAT_TEMPLATE = (
     "{{ '<|endoftext|>' }}"
     "{% for message in messages %}"
@@ -517,7 +517,7 @@ CHAT_TEMPLATE = (
     "{% endfor %}"
     "{% if add_generation_prompt %}{{ '<|assistant|>' }}{% endif %}")
 
-# %% ../nbs/01_data.ipynb 73
+# %% ../nbs/01_data.ipynb 75
 def _text_batches(texts, max_chars: int | None, batch_size: int = 1000) -> Iterator[list[str]]:
     "Lists of documents from a Dataset's 'text' column or an iterable of str, with a progress bar, up to max_chars"
     if isinstance(texts, (Dataset, IterableDataset)): batches = (b["text"] for b in texts.iter(batch_size=batch_size))
@@ -551,7 +551,7 @@ def train_tokenizer(texts, vocab_size: int, out_dir=None, max_chars: int | None 
     if out_dir is not None: tokenizer.save_pretrained(str(out_dir))
     return tokenizer
 
-# %% ../nbs/01_data.ipynb 81
+# %% ../nbs/01_data.ipynb 83
 def load_tokenizer(name_or_dir) -> PreTrainedTokenizerFast:
     "A fast tokenizer from a local directory (e.g. a checkpoint's) or a hub name"
     path = Path(name_or_dir)
@@ -570,7 +570,7 @@ def tokenizer_fingerprint(tokenizer) -> str:
     state = json.loads(tokenizer.backend_tokenizer.to_str())
     return _hash({k: state.get(k) for k in ("added_tokens", "normalizer", "pre_tokenizer", "model")})[:16]
 
-# %% ../nbs/01_data.ipynb 84
+# %% ../nbs/01_data.ipynb 86
 class NotPrepared(FileNotFoundError):
     "Data that was only to be opened (build=False) has not been prepared; the message says what, and the command that prepares it"
     def __init__(self, what: str, command: str):
@@ -590,7 +590,7 @@ def source_key(source: str, schema: str = "text") -> dict:
                 "rows": spec.to_rows.__name__}
     return {"files": [(str(f.resolve()), f.stat().st_size, f.stat().st_mtime_ns) for f in local_files(source)[1]]}
 
-# %% ../nbs/01_data.ipynb 88
+# %% ../nbs/01_data.ipynb 90
 def _request_file(out_dir, label: str, request: dict) -> Path:
     "The index file of `request`: out_dir/requests/<label>-<hash of the request>.json"
     return Path(out_dir) / "requests" / f"{label}-{_hash(request)[:16]}.json"
@@ -619,7 +619,7 @@ def _nondefault(value, default):
     "`value`, or None (no flag needed) when it is the default"
     return None if value is None or str(value) == str(default) else value
 
-# %% ../nbs/01_data.ipynb 90
+# %% ../nbs/01_data.ipynb 92
 TOKENIZER_VERSION = 1              # bump when train_tokenizer changes
 TOKENIZER_MAX_CHARS = 200_000_000  # ~200 MB of text is plenty to learn 32000 merges
 
@@ -646,7 +646,7 @@ def get_tokenizer(source: str, vocab_size: int, cache_dir=".cache/tokenizers", l
     _write_json(index, {"request": request, "dir": out.name})
     return load_tokenizer(out)
 
-# %% ../nbs/01_data.ipynb 96
+# %% ../nbs/01_data.ipynb 98
 def token_byte_lengths(tokenizer) -> torch.LongTensor:
     "UTF-8 bytes that each token id stands for, shape (len(tokenizer),); 0 for special tokens"
     state = json.loads(tokenizer.backend_tokenizer.to_str())
@@ -659,7 +659,7 @@ def token_byte_lengths(tokenizer) -> torch.LongTensor:
     return torch.tensor([n_bytes(i, t) for i, t in enumerate(tokenizer.convert_ids_to_tokens(list(range(len(tokenizer)))))],
                         dtype=torch.long)
 
-# %% ../nbs/01_data.ipynb 99
+# %% ../nbs/01_data.ipynb 103
 def _chat_token_ids(tokenizer) -> dict:
     "Ids of the separator, role and end markers; a clear error if the tokenizer lacks them"
     ids = {tok_str: tokenizer.convert_tokens_to_ids(tok_str) for tok_str in SPECIAL_TOKENS}
@@ -698,7 +698,7 @@ def chat_stop_ids(tokenizer) -> list[int]:
     ids = _chat_token_ids(tokenizer)
     return [ids[END_TOKEN], ids[BOS_TOKEN]]
 
-# %% ../nbs/01_data.ipynb 108
+# %% ../nbs/01_data.ipynb 112
 def token_dtype(vocab_size: int) -> np.dtype:
     "uint16 when every id fits in 16 bits (half the disk and memory of uint32), else uint32"
     return np.dtype(np.uint16) if vocab_size <= 2**16 else np.dtype(np.uint32)
@@ -709,7 +709,7 @@ def document_separator_id(tokenizer) -> int:
         if token is not None and (i := tokenizer.convert_tokens_to_ids(token)) is not None and i != tokenizer.unk_token_id: return i
     raise ValueError("This tokenizer has no document separator (<|endoftext|>, or a bos / eos token) to put between documents")
 
-# %% ../nbs/01_data.ipynb 110
+# %% ../nbs/01_data.ipynb 114
 VAL_FRACTION = 0.01  # share of a corpus' text held out for validation when there is no val_source
 VAL_ELIGIBLE = 4     # one document in 4 (by a hash of its position) may be held out, so that no period of the corpus' order decides
 
@@ -733,7 +733,7 @@ def split_documents(ds: Dataset, val_fraction: float = VAL_FRACTION) -> tuple[Da
     if not held.any(): raise ValueError(f"{len(ds)} documents held out no validation text: add text, or pass a val_source")
     return ds.select(np.flatnonzero(~held)), ds.select(np.flatnonzero(held))
 
-# %% ../nbs/01_data.ipynb 113
+# %% ../nbs/01_data.ipynb 117
 TOKENS_VERSION = 3           # bump when the files or the train/val split change (3: one-pass split, markers as text)
 TASK_CHARS = 256_000         # text per task sent to a worker process: many tasks per worker, little overhead per task
 PARALLEL_MIN_CHARS = 2_000_000  # num_proc=None: this much text is tokenized here before worker processes start
@@ -743,7 +743,7 @@ def usable_cores() -> int:
     try: return len(os.sched_getaffinity(0))
     except AttributeError: return os.cpu_count() or 1  # macOS, Windows
 
-# %% ../nbs/01_data.ipynb 116
+# %% ../nbs/01_data.ipynb 120
 MAPPED_BYTES = 64_000_000  # data read through one memory mapping of a data set before its files are mapped anew
 
 def _read_batches(ds, column: str, batch_size: int) -> Iterator[list]:
@@ -759,7 +759,7 @@ def _read_batches(ds, column: str, batch_size: int) -> Iterator[list]:
         yield from (batch[column] for batch in part.iter(batch_size=batch_size))
         del part
 
-# %% ../nbs/01_data.ipynb 119
+# %% ../nbs/01_data.ipynb 123
 _worker: dict = {}  # the state of a tokenizing process: its tokenizer and settings, set by _start_worker
 
 def _start_worker(tokenizer_json: str, settings: dict) -> None:
@@ -780,7 +780,7 @@ def _fork_pool(n: int, init_args: tuple):
         if saved is None: del os.environ["TOKENIZERS_PARALLELISM"]
         else: os.environ["TOKENIZERS_PARALLELISM"] = saved
 
-# %% ../nbs/01_data.ipynb 121
+# %% ../nbs/01_data.ipynb 125
 def _ordered_map(fn: Callable, tasks: Iterable, num_proc: int | None, init_args: tuple, stats: dict) -> Iterator:
     "fn(payload) for each (chars, payload) of `tasks`, in order: in this process, or in worker processes, few tasks in flight"
     tasks, stats["processes"] = iter(tasks), 1
@@ -800,7 +800,7 @@ def _ordered_map(fn: Callable, tasks: Iterable, num_proc: int | None, init_args:
             if len(pending) >= 4 * n: yield pending.popleft().get()
         while pending: yield pending.popleft().get()
 
-# %% ../nbs/01_data.ipynb 123
+# %% ../nbs/01_data.ipynb 127
 def _encode_documents(task: tuple) -> tuple:
     "Worker: (split, ids of the task's texts, each after the separator, end to end, UTF-8 bytes, documents)"
     split, texts = task
@@ -821,7 +821,7 @@ def _document_tasks(parts: list, is_val: Callable | None) -> Iterator[tuple]:
         for to in ("train", "val"):
             if batches[to]: yield chars[to], (to, batches[to])
 
-# %% ../nbs/01_data.ipynb 126
+# %% ../nbs/01_data.ipynb 130
 def _write_token_files(parts: list, tokenizer, folder: Path, is_val, num_proc) -> dict:
     "Tokenize (split, documents) parts into folder/train.bin and val.bin with buffered writes; return their counts"
     sep, dtype = document_separator_id(tokenizer), token_dtype(len(tokenizer))
@@ -843,7 +843,7 @@ def _write_token_files(parts: list, tokenizer, folder: Path, is_val, num_proc) -
     return {**{k: {s: c[k] for s, c in counts.items()} for k in ("n_tokens", "n_bytes", "n_docs")},
             "sha256": {s: h.hexdigest() for s, h in sha.items()}, "seconds": round(dt, 3), "processes": stats["processes"]}
 
-# %% ../nbs/01_data.ipynb 128
+# %% ../nbs/01_data.ipynb 132
 @dataclass
 class TokenData:
     "Memory-mapped token files of one corpus: `train` and `val` (1-D uint16/uint32 arrays), `meta`, and their `dir`"
@@ -876,7 +876,7 @@ def _own_validation(source: str) -> str:
     spec = HUB_CORPORA.get(source.partition(":")[0])
     return "validation" if spec is not None and spec.hub_split("validation") else "train"
 
-# %% ../nbs/01_data.ipynb 129
+# %% ../nbs/01_data.ipynb 133
 def _tokenizer_flag(tokenizer) -> str:
     "How the prepare command names `tokenizer`: the directory or hub name it was loaded from (else DIR, to fill in)"
     return tokenizer.name_or_path or "DIR"
@@ -927,7 +927,7 @@ def prepare_tokens(source: str, tokenizer, out_dir=".cache/tokens", val_source: 
     _write_json(index, {"request": request, "dir": out.name})
     return load_token_data(out, tokenizer)
 
-# %% ../nbs/01_data.ipynb 146
+# %% ../nbs/01_data.ipynb 150
 def check_seq_len(seq_len: int, context_length: int) -> None:
     "Refuse a training sequence longer than the model's context"
     if seq_len > context_length:
@@ -944,7 +944,7 @@ def _windows(tokens, starts, seq_len: int):
     w = torch.from_numpy(np.stack([tokens[s:s + seq_len + 1] for s in starts]).astype(np.int64))
     return w[:, :-1].contiguous(), w[:, 1:].contiguous()
 
-# %% ../nbs/01_data.ipynb 147
+# %% ../nbs/01_data.ipynb 151
 class PretrainBatches:
     "Seeded random windows of a token array: x (B, T), y = x shifted by one. Resumable, and DDP-aware"
     def __init__(self, tokens, batch_size: int, seq_len: int, seed: int = 0, rank: int = 0, world_size: int = 1,
@@ -986,7 +986,7 @@ class PretrainBatches:
                 raise ValueError(f"The saved sampler has {key}={state[key]}, this one {mine}: it cannot continue that stream")
         self.step = int(state["step"])
 
-# %% ../nbs/01_data.ipynb 154
+# %% ../nbs/01_data.ipynb 158
 def eval_batches(tokens, batch_size: int, seq_len: int, n_batches: int, rank: int = 0, world_size: int = 1) -> list:
     "The same `n_batches` batches (x, y) of evenly spaced windows on every call; this rank's share under DDP"
     _check_sampler_args(batch_size, seq_len, rank, world_size, None)
@@ -996,7 +996,7 @@ def eval_batches(tokens, batch_size: int, seq_len: int, n_batches: int, rank: in
     starts = np.linspace(0, len(tokens) - seq_len - 1, batch_size * n_batches).round().astype(np.int64)
     return [_windows(tokens, starts[b * batch_size:(b + 1) * batch_size], seq_len) for b in range(rank, n_batches, world_size)]
 
-# %% ../nbs/01_data.ipynb 157
+# %% ../nbs/01_data.ipynb 161
 class SFTExamples:
     "Fine-tuning examples as three flat arrays: token ids, loss mask (0/1), and offsets; example i is [offsets[i], offsets[i + 1])"
     def __init__(self, ids: np.ndarray, mask: np.ndarray, offsets: np.ndarray):
@@ -1040,7 +1040,7 @@ class SFTExamples:
     def __iter__(self): return (self[i] for i in range(len(self)))
     def __repr__(self): return f"SFTExamples({len(self):,} examples, {len(self.ids):,} tokens, {self.ids.dtype})"
 
-# %% ../nbs/01_data.ipynb 160
+# %% ../nbs/01_data.ipynb 164
 @dataclass
 class SFTData:
     "Rendered fine-tuning examples, and what happened to the rows that did not make it"
@@ -1067,7 +1067,7 @@ def fit_conversation(messages, contents: list[list[int]], ids: dict, budget: int
     tokens, mask = _assemble([messages[i] for i in keep], [contents[i] for i in keep], ids, False)
     return tokens[:budget], mask[:budget], cut or keep_from != system
 
-# %% ../nbs/01_data.ipynb 162
+# %% ../nbs/01_data.ipynb 166
 SFT_VERSION = 1      # bump when the rendering or the files change
 SFT_TASK_ROWS = 256  # conversations per task sent to a worker process
 
@@ -1114,7 +1114,7 @@ def _write_sft_files(chats, tokenizer, seq_len: int, folder: Path, num_proc) -> 
     counts.update(sha256=sha.hexdigest(), seconds=round(time.perf_counter() - t0, 3), processes=stats["processes"])
     return counts
 
-# %% ../nbs/01_data.ipynb 163
+# %% ../nbs/01_data.ipynb 167
 def _sft_command(dataset, tokenizer, seq_len, val_dataset, limit, out_dir, cache_dir) -> str:
     return _command("--chat", True, "--dataset", dataset, "--val-dataset", val_dataset, "--limit", limit,
                     "--tokenizer", _tokenizer_flag(tokenizer), "--seq-len", seq_len,
@@ -1159,7 +1159,7 @@ def prepare_sft(source: str, tokenizer, seq_len: int, split: str = "train", limi
     _write_json(index, {"request": request, "dir": out.name})
     return _open_sft(out)
 
-# %% ../nbs/01_data.ipynb 170
+# %% ../nbs/01_data.ipynb 174
 def _pack(lengths: np.ndarray, order: np.ndarray, capacity: int, pack: bool) -> np.ndarray:
     "Row bounds: row r holds examples order[bounds[r]:bounds[r + 1]], packed greedily in order up to `capacity` tokens (one if not `pack`)"
     n = len(order)
@@ -1202,7 +1202,7 @@ def _as_examples(examples, seq_len: int) -> SFTExamples:
                          f"render the examples with prepare_sft(..., seq_len={seq_len})")
     return examples
 
-# %% ../nbs/01_data.ipynb 171
+# %% ../nbs/01_data.ipynb 175
 class SFTBatches:
     "Shuffled, packed (or padded) batches of SFT examples with labels -100 off the assistant's tokens. Resumable, DDP-aware"
     def __init__(self, examples, batch_size: int, seq_len: int, pad_id: int, seed: int = 0, rank: int = 0, world_size: int = 1,
@@ -1250,7 +1250,7 @@ class SFTBatches:
                 raise ValueError(f"The saved sampler has {key}={state[key]}, this one {mine}: it cannot continue that stream")
         self.epoch, self.pos = int(state["epoch"]), int(state["pos"])
 
-# %% ../nbs/01_data.ipynb 184
+# %% ../nbs/01_data.ipynb 188
 def sft_eval_batches(examples, batch_size: int, seq_len: int, pad_id: int, n_batches: int | None = None, pack: bool = True,
                      rank: int = 0, world_size: int = 1) -> list:
     "Deterministic batches (x, y) of the examples in order (all of them unless n_batches); this rank's share under DDP"
@@ -1261,7 +1261,7 @@ def sft_eval_batches(examples, batch_size: int, seq_len: int, pad_id: int, n_bat
     starts = list(range(0, len(rows), batch_size))[:n_batches]
     return [_collate(examples, rows[s:s + batch_size], seq_len, pad_id) for s in starts[rank::world_size]]
 
-# %% ../nbs/01_data.ipynb 189
+# %% ../nbs/01_data.ipynb 193
 def prepare_pretraining_data(dataset: str, tokenizer=None, vocab_size: int | None = None, val_dataset: str | None = None,
                              limit: int | None = None, num_proc: int | None = None, streaming: bool = False, build: bool = True,
                              val_fraction: float = VAL_FRACTION, out_dir=".cache/tokens", tokenizer_dir=".cache/tokenizers",
@@ -1283,7 +1283,7 @@ def prepare_pretraining_data(dataset: str, tokenizer=None, vocab_size: int | Non
     except NotPrepared as e: raise NotPrepared(e.what, command) from None  # one command prepares the tokenizer and the files
     return tokenizer, data
 
-# %% ../nbs/01_data.ipynb 193
+# %% ../nbs/01_data.ipynb 197
 def prepare_sft_splits(dataset: str, tokenizer, seq_len: int, val_dataset: str | None = None, limit: int | None = None,
                        num_proc: int | None = None, build: bool = True, out_dir=".cache/sft",
                        cache_dir=".cache/corpora") -> tuple[SFTData, SFTData]:
@@ -1296,7 +1296,7 @@ def prepare_sft_splits(dataset: str, tokenizer, seq_len: int, val_dataset: str |
     except NotPrepared as e:
         raise NotPrepared(e.what, _sft_command(dataset, tokenizer, seq_len, val_dataset, limit, out_dir, cache_dir)) from None
 
-# %% ../nbs/01_data.ipynb 196
+# %% ../nbs/01_data.ipynb 200
 class _Parser(argparse.ArgumentParser):
     "argparse, with a one-line error message (usage is one --help away)"
     def error(self, message):
@@ -1324,7 +1324,7 @@ def data_parser() -> argparse.ArgumentParser:
     p.add_argument("--cache-dir", default=".cache/corpora", help="where corpora are cached (default: .cache/corpora)")
     return parser
 
-# %% ../nbs/01_data.ipynb 197
+# %% ../nbs/01_data.ipynb 201
 def _prepare(args) -> None:
     "The body of `prepare`: check the flags, prepare, and print what was prepared where"
     if args.num_proc is not None and args.num_proc < 1: raise ValueError(f"--num-proc {args.num_proc}: must be at least 1")
@@ -1352,5 +1352,5 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     return 0
 
-# %% ../nbs/01_data.ipynb 217
+# %% ../nbs/01_data.ipynb 221
 if __name__ == "__main__" and "__file__" in globals(): sys.exit(main())

@@ -7,12 +7,11 @@ __all__ = ['LORA_TARGETS', 'FinetuneConfig', 'load_pretrained', 'apply_lora', 'm
            'prepare_finetuning', 'finetune_parser', 'main']
 
 # %% ../nbs/03_finetune.ipynb 3
-import argparse, copy, math, sys
-from dataclasses import dataclass, asdict, fields, replace
+import argparse, copy, sys
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import torch
-import torch.distributed as dist
 
 from .model import *
 from .pretrain import *

@@ -17,7 +17,7 @@ __all__ = ['STATE_NAME', 'PEAK_TFLOPS', 'METRICS_NAME', 'RESUME_OVERRIDABLE', 'F
 # %% ../nbs/02_pretrain.ipynb 3
 import argparse, json, math, os, queue, re, shutil, sys, threading, time
 from contextlib import nullcontext
-from dataclasses import dataclass, asdict, field, fields, replace
+from dataclasses import dataclass, asdict, fields, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple

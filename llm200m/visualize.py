@@ -12,8 +12,10 @@ __all__ = ['METRICS_PATH', 'PLOTS_PATH', 'PHASES', 'METRIC_KEYS', 'PANELS', 'X_A
 import argparse, json, math, os, sys, warnings
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+if TYPE_CHECKING: import pandas as pd  # imported where used: loading this module stays cheap
 
 # %% ../nbs/04_visualize.ipynb 20
 METRICS_PATH = Path("training_stats/training_metrics.json")  # written by `python -m llm200m.pretrain` / `.finetune`

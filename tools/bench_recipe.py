@@ -8,7 +8,7 @@ wall-clock seconds) go to a JSON file that 02_pretrain reads.
     python tools/bench_recipe.py stage1 --minutes 2 --out nbs/bench/recipe_sweep.json   (then stage2)
     python tools/bench_recipe.py benchmark --out nbs/bench/recipe_benchmark.json
 """
-import argparse, json, os, platform, sys, time
+import argparse, json, os, platform, time
 from pathlib import Path
 
 os.environ.setdefault("TQDM_DISABLE", "1")

@@ -5,7 +5,6 @@ notebook processing (hidden cells dropped, directives stripped) and `jupyter nbc
 Run it from anywhere in the repo after editing nbs/index.ipynb: `python tools/readme.py`."""
 import re, subprocess, sys
 import yaml
-from pathlib import Path
 from nbdev.config import get_config
 from nbdev.quarto import proc_nbs
 
