@@ -162,7 +162,7 @@ class Attention(nn.Module):
         y = causal_attention(q, k, v, self.dropout if self.training else 0.0, self.expand_kv)  # (B, nh, T, hs)
         return self.o_proj(y.transpose(1, 2).reshape(B, T, C))
 
-# %% ../nbs/00_model.ipynb 33
+# %% ../nbs/00_model.ipynb 35
 class MLP(nn.Module):
     "SwiGLU feed-forward: down_proj(silu(gate_proj(x)) * up_proj(x))"
     def __init__(self, cfg: ModelConfig):
@@ -175,7 +175,7 @@ class MLP(nn.Module):
     def forward(self, x):  # (B, T, C) -> (B, T, C)
         return self.down_proj(F.silu(self.gate_proj(x)) * self.up_proj(x))
 
-# %% ../nbs/00_model.ipynb 36
+# %% ../nbs/00_model.ipynb 38
 class DecoderBlock(nn.Module):
     "Pre-norm block: x + attn(norm(x)), then x + mlp(norm(x)), with optional residual dropout"
     def __init__(self, cfg: ModelConfig, layer_idx: int):
@@ -190,7 +190,7 @@ class DecoderBlock(nn.Module):
         x = x + self.dropout(self.self_attn(self.input_layernorm(x), cos, sin, cache))
         return x + self.dropout(self.mlp(self.post_attention_layernorm(x)))
 
-# %% ../nbs/00_model.ipynb 40
+# %% ../nbs/00_model.ipynb 42
 class CrossEntropy(torch.autograd.Function):
     "Mean cross-entropy of logits (N, V) against targets (N,), skipping -100; backward is softmax - onehot"
     @staticmethod
@@ -215,7 +215,7 @@ def cross_entropy(logits, targets):
     logits = logits.to(torch.promote_types(logits.dtype, torch.float32))  # bf16/fp16 logits are upcast
     return CrossEntropy.apply(logits.flatten(0, -2), targets.flatten())
 
-# %% ../nbs/00_model.ipynb 44
+# %% ../nbs/00_model.ipynb 46
 class Llama(nn.Module):
     "A Llama-style decoder-only transformer. Knows nothing of files, tokenizers or devices."
     def __init__(self, cfg: ModelConfig):
@@ -243,7 +243,7 @@ class Llama(nn.Module):
             if getattr(module, "_is_residual_projection", False): std /= math.sqrt(2 * self.cfg.n_layers)
             nn.init.normal_(module.weight, mean=0.0, std=std)
 
-# %% ../nbs/00_model.ipynb 46
+# %% ../nbs/00_model.ipynb 48
 @patch
 def forward(self: Llama, idx, targets=None, cache=None, last_only: bool = False):
     "Logits (B, T, vocab) of token ids `idx` (B, T), and the mean cross-entropy against `targets` if given"
@@ -265,7 +265,7 @@ def forward(self: Llama, idx, targets=None, cache=None, last_only: bool = False)
     if targets is None: return logits, None
     return logits, cross_entropy(logits, targets)
 
-# %% ../nbs/00_model.ipynb 56
+# %% ../nbs/00_model.ipynb 58
 @patch
 def num_params(self: Llama, matmul_only: bool = False) -> int:
     "Parameters, each counted once; `matmul_only` keeps the weights used in matrix multiplies (what costs FLOPs)"
@@ -279,7 +279,7 @@ def count_parameters(cfg: ModelConfig, matmul_only: bool = False) -> int:
     "Parameters of a model of shape `cfg`, counted on the meta device (no memory used)"
     with torch.device("meta"): return Llama(cfg).num_params(matmul_only)
 
-# %% ../nbs/00_model.ipynb 59
+# %% ../nbs/00_model.ipynb 61
 def preset_table():
     "A pandas DataFrame of every preset: shape, true parameter count and training FLOPs per token"
     import pandas as pd
@@ -292,7 +292,7 @@ def preset_table():
                          gflop_per_token=round(flops_per_token(c) / 1e9, 3)))
     return pd.DataFrame(rows).set_index("preset")
 
-# %% ../nbs/00_model.ipynb 61
+# %% ../nbs/00_model.ipynb 63
 def flops_per_token(cfg: ModelConfig, seq_len: int | None = None) -> float:
     "Training FLOPs (forward + backward) per token at sequence length `seq_len` (default: full context)"
     T = seq_len or cfg.context_length
@@ -303,7 +303,7 @@ def mfu(tokens_per_s: float, cfg: ModelConfig, seq_len: int, peak_flops: float |
     if not peak_flops: return None
     return tokens_per_s * flops_per_token(cfg, seq_len) / peak_flops
 
-# %% ../nbs/00_model.ipynb 65
+# %% ../nbs/00_model.ipynb 67
 def activation_bytes_per_token(cfg: ModelConfig, autocast: bool = False, activation_checkpointing: bool = False,
                                attention: str = "fused", seq_len: int | None = None) -> int:
     "Bytes autograd saves per token for backward (per layer x n_layers + final norm + logits)"
@@ -331,7 +331,7 @@ def training_memory(cfg: ModelConfig, batch_size: int, seq_len: int | None = Non
     parts = {k: v / gib for k, v in parts.items()}
     return {**parts, "total": sum(parts.values())}
 
-# %% ../nbs/00_model.ipynb 73
+# %% ../nbs/00_model.ipynb 75
 class KVCache:
     "Preallocated keys and values of every layer: (n_layers, B, n_kv_heads, max_len, head_dim) each"
     def __init__(self, cfg: ModelConfig, batch_size: int = 1, max_len: int | None = None, device=None, dtype=torch.float32):
@@ -359,7 +359,7 @@ def make_cache(self: Llama, batch_size: int = 1, max_len: int | None = None) -> 
     w = self.embed_tokens.weight
     return KVCache(self.cfg, batch_size, max_len, device=w.device, dtype=w.dtype)
 
-# %% ../nbs/00_model.ipynb 79
+# %% ../nbs/00_model.ipynb 81
 @contextmanager
 def atomic_path(path):
     "Yield a temporary path beside `path` that replaces `path` only when the block succeeds"
@@ -377,7 +377,7 @@ def unwrap(model: nn.Module) -> nn.Module:
     model = getattr(model, "module", model)
     return getattr(model, "_orig_mod", model)
 
-# %% ../nbs/00_model.ipynb 80
+# %% ../nbs/00_model.ipynb 82
 CONFIG_NAME, WEIGHTS_NAME = "config.json", "model.safetensors"
 
 def save_checkpoint(model: nn.Module, path) -> Path:
@@ -391,7 +391,7 @@ def save_checkpoint(model: nn.Module, path) -> Path:
     with atomic_path(path / CONFIG_NAME) as tmp: tmp.write_text(json.dumps(asdict(model.cfg), indent=2) + "\n")
     return path
 
-# %% ../nbs/00_model.ipynb 82
+# %% ../nbs/00_model.ipynb 84
 def load_config(path) -> ModelConfig:
     "The `ModelConfig` stored in checkpoint directory `path`"
     path = Path(path)
@@ -434,7 +434,7 @@ def load_checkpoint(path, device="cpu", dtype: torch.dtype | None = None) -> Lla
     model.init_rope(device)
     return model.eval()
 
-# %% ../nbs/00_model.ipynb 88
+# %% ../nbs/00_model.ipynb 90
 def hf_config(cfg: ModelConfig):
     "The `transformers.LlamaConfig` of the same shape as `cfg`"
     from transformers import LlamaConfig
@@ -457,7 +457,7 @@ def to_hf(model: nn.Module):
     hf.load_state_dict({to_hf_key(k): v for k, v in model.state_dict().items()}, strict=True)
     return hf.eval()
 
-# %% ../nbs/00_model.ipynb 89
+# %% ../nbs/00_model.ipynb 91
 def config_from_hf(hf_cfg) -> ModelConfig:
     "The `ModelConfig` of a transformers `LlamaConfig`; refuses features our model does not implement"
     rope = getattr(hf_cfg, "rope_parameters", None) or getattr(hf_cfg, "rope_scaling", None) or {}
@@ -491,7 +491,7 @@ def load_hf(name_or_path: str) -> Llama:
     from transformers import LlamaForCausalLM
     return from_hf(LlamaForCausalLM.from_pretrained(name_or_path)).float()
 
-# %% ../nbs/00_model.ipynb 97
+# %% ../nbs/00_model.ipynb 99
 def get_device(name: str = "auto") -> torch.device:
     "`auto`: CUDA if present, else Apple's MPS, else the CPU; other names are checked before use"
     if name == "auto":
