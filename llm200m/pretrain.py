@@ -15,7 +15,7 @@ __all__ = ['STATE_NAME', 'PEAK_TFLOPS', 'METRICS_NAME', 'RESUME_OVERRIDABLE', 'F
            'prepare_pretraining', 'configure', 'finish_message', 'pretrain_parser', 'run_cli', 'main']
 
 # %% ../nbs/02_pretrain.ipynb 3
-import argparse, json, math, os, queue, re, shutil, sys, threading, time
+import argparse, functools, json, math, os, queue, re, shutil, sys, threading, time
 from contextlib import nullcontext
 from dataclasses import dataclass, asdict, fields, replace
 from datetime import datetime, timedelta
@@ -105,9 +105,10 @@ def schedule_progress(step: int, elapsed_s: float, cfg: TrainConfig) -> float:
     return min(progress, 1.0)
 
 def lr_at(step: int, cfg: TrainConfig, progress: float | None = None, decay_from: float | None = None) -> float:
-    "Learning rate at optimizer step `step` (0-based): linear warm-up, then cosine decay to `min_lr` as `progress` goes from `decay_from` to 1 (both in steps by default)"
+    "Learning rate at optimizer step `step` (0-based): linear warm-up, then cosine decay to `min_lr` as `progress` goes from `decay_from` to 1 (each in steps by default)"
     if step < cfg.warmup_steps: return cfg.lr * (step + 1) / cfg.warmup_steps
-    if progress is None: progress, decay_from = step / cfg.max_steps, cfg.warmup_steps / cfg.max_steps
+    if progress is None: progress = step / cfg.max_steps
+    if decay_from is None: decay_from = cfg.warmup_steps / cfg.max_steps
     if progress >= 1: return cfg.min_lr
     t = min(max((progress - decay_from) / max(1 - decay_from, 1e-12), 0.0), 1.0)
     return cfg.min_lr + 0.5 * (cfg.lr - cfg.min_lr) * (1 + math.cos(math.pi * t))
@@ -131,6 +132,7 @@ def resolve_length(cfg: TrainConfig, tokens_per_step: int) -> TrainConfig:
     return cfg
 
 # %% ../nbs/02_pretrain.ipynb 17
+@functools.cache  # the processor does not change while we run
 def cpu_native_bf16() -> bool:
     "Whether this CPU computes bf16 natively (x86 AVX-512 BF16 or AMX): where bf16 autocast is faster than fp32, not 40x slower"
     try:
