@@ -14,14 +14,15 @@ __all__ = ['TEXT_FEATURES', 'CHAT_FEATURES', 'ROLES', 'STDLIB_SKIP_DIRS', 'STDLI
            'load_pystdlib_sft', 'text_rows', 'bookcorpus_rows', 'wikitext_rows', 'code_search_net_rows',
            'instruction_rows', 'messages_rows', 'HubCorpus', 'to_schema', 'NotUTF8Error', 'check_utf8', 'txt_documents',
            'local_files', 'load_local', 'corpus_names', 'load_corpus', 'load_chat', 'train_tokenizer', 'load_tokenizer',
-           'tokenizer_fingerprint', 'NotPrepared', 'source_key', 'get_tokenizer', 'token_byte_lengths', 'render_chat',
-           'chat_stop_ids', 'token_dtype', 'document_separator_id', 'text_holdout', 'split_documents', 'usable_cores',
-           'TokenData', 'load_token_data', 'prepare_tokens', 'check_seq_len', 'PretrainBatches', 'eval_batches',
-           'SFTExamples', 'SFTData', 'fit_conversation', 'prepare_sft', 'PackedRows', 'SFTBatches', 'sft_eval_batches',
+           'check_tokenizer_fits', 'tokenizer_fingerprint', 'NotPrepared', 'source_key', 'get_tokenizer',
+           'token_byte_lengths', 'chat_token_ids', 'json_kind', 'check_messages', 'render_chat', 'chat_stop_ids',
+           'token_dtype', 'document_separator_id', 'text_holdout', 'split_documents', 'usable_cores', 'TokenData',
+           'load_token_data', 'prepare_tokens', 'PretrainBatches', 'eval_batches', 'SFTExamples', 'SFTData',
+           'fit_conversation', 'prepare_sft', 'PackedRows', 'SFTBatches', 'sft_eval_batches',
            'prepare_pretraining_data', 'prepare_sft_splits', 'data_parser', 'main']
 
-# %% ../nbs/01_data.ipynb 5
-import argparse, ast, codecs, hashlib, io, json, multiprocessing, os, pickle, platform, re, shlex, shutil, sys, sysconfig, textwrap
+# %% ../nbs/01_data.ipynb 7
+import argparse, ast, codecs, hashlib, io, json, multiprocessing, os, pickle, platform, re, shlex, sys, sysconfig, textwrap
 import time, tokenize, zlib
 from collections import deque
 from dataclasses import dataclass
@@ -37,8 +38,9 @@ from datasets import Dataset, DatasetDict, Features, IterableDataset, Value
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 from transformers import AutoTokenizer, PreTrainedTokenizerFast
 from tqdm.auto import tqdm
+from .model import atomic_dir, atomic_path, check_seq_len  # 00's helpers: files written whole, one context check
 
-# %% ../nbs/01_data.ipynb 10
+# %% ../nbs/01_data.ipynb 12
 TEXT_FEATURES = Features({"text": Value("string")})
 CHAT_FEATURES = Features({"messages": [{"role": Value("string"), "content": Value("string")}]})
 ROLES = ("system", "user", "assistant")
@@ -56,13 +58,11 @@ def _with_fingerprint(ds: Dataset, fingerprint: str) -> Dataset:
     return Dataset(ds.data, info=ds.info, fingerprint=fingerprint)
 
 def _write_json(path, obj) -> None:
-    "Write `obj` as JSON to `path` atomically (a temporary file renamed into place)"
+    "Write `obj` as JSON to `path` atomically (00's `atomic_path`)"
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(obj, indent=2, default=str) + "\n")
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp: tmp.write_text(json.dumps(obj, indent=2, default=str) + "\n")
 
-# %% ../nbs/01_data.ipynb 12
+# %% ../nbs/01_data.ipynb 14
 STDLIB_SKIP_DIRS = {"test", "tests", "idle_test", "site-packages", "dist-packages", "__pycache__"}  # test suites and installed packages are not the library
 STDLIB_SKIP_MODULES = {"__hello__", "__phello__", "this"}  # stubs that test frozen modules; the Zen of Python in rot13
 
@@ -91,17 +91,14 @@ def reference_topics() -> dict[str, str]:
     for name, text in sorted(topics.items()): unique[text] = name  # the last name in order: 'if' rather than 'else'
     return dict(sorted((name, text) for text, name in unique.items()))
 
-# %% ../nbs/01_data.ipynb 15
+# %% ../nbs/01_data.ipynb 17
 PYSTDLIB_VERSION = 2  # bump when the recipe changes, so that old caches are not reused
 
 def _load_or_build(path: Path, build: Callable):
     "The data set saved at `path`; built with `build()` and saved there first if missing"
     path = Path(path)
     if not path.exists():
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        build().save_to_disk(str(tmp))
-        try: os.replace(tmp, path)  # atomic; another process (a DDP rank) may have won the race
-        except OSError: shutil.rmtree(tmp, ignore_errors=True)
+        with atomic_dir(path, replace=False) as tmp: build().save_to_disk(str(tmp))  # another process (a DDP rank) may win the race
     return datasets.load_from_disk(str(path))
 
 def _python_tag() -> str: return f"{sys.implementation.name}{platform.python_version()}"
@@ -117,7 +114,7 @@ def load_pystdlib(cache_dir=".cache/corpora") -> Dataset:
     "The `pystdlib` corpus, built once per Python version and cached under `cache_dir`"
     return _load_or_build(Path(cache_dir) / f"pystdlib-v{PYSTDLIB_VERSION}-{_python_tag()}", build_pystdlib)
 
-# %% ../nbs/01_data.ipynb 20
+# %% ../nbs/01_data.ipynb 22
 @dataclass
 class Definition:
     "A documented module, class, function or method found in the standard library's source"
@@ -150,7 +147,7 @@ def find_definitions(source: str, module: str) -> list[Definition]:
     visit(tree.body, module, False)
     return found
 
-# %% ../nbs/01_data.ipynb 24
+# %% ../nbs/01_data.ipynb 26
 SFT_SYSTEM_PROMPT = "You are a helpful assistant who knows Python and its standard library."
 
 def _pick(key: str, n: int) -> int:
@@ -180,7 +177,7 @@ def topic_chat(text: str) -> list[dict]:
     if title.startswith("The "): title = "the " + title[4:]
     return [_msg("user", f"Explain {title} in Python."), _msg("assistant", text)]
 
-# %% ../nbs/01_data.ipynb 26
+# %% ../nbs/01_data.ipynb 28
 def build_pystdlib_sft() -> DatasetDict:
     "The `pystdlib-sft` chat data set: 'train' and a held-out 'validation' split (~5% of the definitions)"
     rows = {"train": [], "validation": []}
@@ -202,7 +199,7 @@ def load_pystdlib_sft(split: str = "train", cache_dir=".cache/corpora") -> Datas
     if split not in ("train", "validation"): raise ValueError(f"pystdlib-sft has the splits 'train' and 'validation', not {split!r}")
     return _load_or_build(Path(cache_dir) / f"pystdlib-sft-v{PYSTDLIB_VERSION}-{_python_tag()}", build_pystdlib_sft)[split]
 
-# %% ../nbs/01_data.ipynb 31
+# %% ../nbs/01_data.ipynb 33
 def text_rows(batch: dict) -> dict:
     "Rows that are documents already (TinyStories' stories, local files): kept as they are, empty ones dropped"
     return {"text": [t for t in batch["text"] if t and t.strip()]}
@@ -242,7 +239,7 @@ def messages_rows(batch: dict) -> dict:
     "Conversations already in the chat schema (SmolTalk): keep role and content, drop everything else"
     return {"messages": [[_msg(m["role"], m["content"]) for m in conv] for conv in batch["messages"]]}
 
-# %% ../nbs/01_data.ipynb 32
+# %% ../nbs/01_data.ipynb 34
 @dataclass(frozen=True)
 class HubCorpus:
     "Where a hub data set lives and how its rows map onto one of the two schemas"
@@ -273,7 +270,7 @@ HUB_CORPORA: dict[str, HubCorpus] = {
     "smoltalk":        HubCorpus("HuggingFaceTB/smoltalk", messages_rows, "messages", ("all",), (("train", "train"), ("validation", "test"))),
 }
 
-# %% ../nbs/01_data.ipynb 34
+# %% ../nbs/01_data.ipynb 36
 def _column_names(ds) -> list[str]:
     "Columns of a Dataset or IterableDataset (a streamed one may have to show its first row)"
     return ds.column_names if ds.column_names is not None else list(next(iter(ds)).keys())
@@ -283,7 +280,7 @@ def to_schema(raw, to_rows: Callable, schema: str = "text"):
     features = TEXT_FEATURES if schema == "text" else CHAT_FEATURES
     return raw.map(to_rows, batched=True, remove_columns=_column_names(raw), features=features)
 
-# %% ../nbs/01_data.ipynb 44
+# %% ../nbs/01_data.ipynb 38
 # pyarrow pre-buffers Parquet reads by default, and the buffers of a whole file stay alive while it is read: loading
 # 1M conversations (2.1 GB of Parquet, 50 row groups) peaked at 2.7 GB of anonymous memory; without it, at 0.7 GB
 PARQUET_READ = {"fragment_scan_options": pads.ParquetFragmentScanOptions(pre_buffer=False)}
@@ -312,7 +309,7 @@ def _load_hub(name: str, spec: HubCorpus, split: str, streaming: bool, subset: s
                                   f"'pystdlib' or a local file.") from e
     return parts[0] if len(parts) == 1 else datasets.concatenate_datasets(parts)
 
-# %% ../nbs/01_data.ipynb 47
+# %% ../nbs/01_data.ipynb 41
 BOS_TOKEN = "<|endoftext|>"  # the document separator, prepended to every document and every conversation
 MAX_DOC_CHARS = 1_000_000    # longer documents are cut at a blank line
 
@@ -383,7 +380,7 @@ def txt_documents(files: list, max_chars: int = MAX_DOC_CHARS, chunk_bytes: int 
     "Rows {'text': document} of text files: whole files, split at BOS_TOKEN, newlines kept; streamed in chunks"
     for path in files: yield from ({"text": d} for d in _file_documents(path, max_chars, chunk_bytes))
 
-# %% ../nbs/01_data.ipynb 57
+# %% ../nbs/01_data.ipynb 44
 LOCAL_SUFFIXES = {".txt": "text", ".jsonl": "json", ".json": "json", ".parquet": "parquet"}
 
 def local_files(path) -> tuple[str, list[Path]]:
@@ -423,7 +420,7 @@ def load_local(path, streaming: bool = False, cache_dir=".cache/corpora"):
         if "corresponds to no data" in str(e): raise ValueError(f"{path} is empty: there is nothing to train on.") from None
         raise
 
-# %% ../nbs/01_data.ipynb 62
+# %% ../nbs/01_data.ipynb 49
 EMBEDDED = {"pystdlib": "text", "pystdlib-sft": "messages"}
 CHAT_HOLDOUT = 100  # a chat source without a validation split holds out every 100th row
 
@@ -443,7 +440,7 @@ def _limit(ds, limit: int | None):
     if limit < 1: raise ValueError(f"limit={limit}: must be a positive number of rows (or None for all)")
     return ds.take(limit) if isinstance(ds, IterableDataset) else ds.select(range(min(limit, len(ds))))
 
-# %% ../nbs/01_data.ipynb 63
+# %% ../nbs/01_data.ipynb 50
 def _is_local(source: str) -> bool:
     "Whether `source` names a local file or folder rather than a corpus name"
     return Path(source).exists() or Path(source).suffix in LOCAL_SUFFIXES or "/" in source or os.sep in source
@@ -500,12 +497,12 @@ def load_chat(source: str, split: str = "train", limit: int | None = None, strea
     "Conversations (one column, 'messages') of a chat data set name (opc-sft-stage2[:subset] too) or a local file or folder"
     return _load(source, split, limit, streaming, "messages", cache_dir)
 
-# %% ../nbs/01_data.ipynb 71
+# %% ../nbs/01_data.ipynb 58
 SYSTEM_TOKEN, USER_TOKEN, ASSISTANT_TOKEN, END_TOKEN = "<|system|>", "<|user|>", "<|assistant|>", "<|end|>"
 ROLE_TOKENS = {"system": SYSTEM_TOKEN, "user": USER_TOKEN, "assistant": ASSISTANT_TOKEN}
 SPECIAL_TOKENS = [BOS_TOKEN, SYSTEM_TOKEN, USER_TOKEN, ASSISTANT_TOKEN, END_TOKEN]
 
-# %% ../nbs/01_data.ipynb 73
+# %% ../nbs/01_data.ipynb 60
 CHAT_TEMPLATE = (
     "{{ '<|endoftext|>' }}"
     "{% for message in messages %}"
@@ -517,7 +514,7 @@ CHAT_TEMPLATE = (
     "{% endfor %}"
     "{% if add_generation_prompt %}{{ '<|assistant|>' }}{% endif %}")
 
-# %% ../nbs/01_data.ipynb 75
+# %% ../nbs/01_data.ipynb 62
 def _text_batches(texts, max_chars: int | None, batch_size: int = 1000) -> Iterator[list[str]]:
     "Lists of documents from a Dataset's 'text' column or an iterable of str, with a progress bar, up to max_chars"
     if isinstance(texts, (Dataset, IterableDataset)): batches = (b["text"] for b in texts.iter(batch_size=batch_size))
@@ -551,7 +548,7 @@ def train_tokenizer(texts, vocab_size: int, out_dir=None, max_chars: int | None 
     if out_dir is not None: tokenizer.save_pretrained(str(out_dir))
     return tokenizer
 
-# %% ../nbs/01_data.ipynb 83
+# %% ../nbs/01_data.ipynb 70
 def load_tokenizer(name_or_dir) -> PreTrainedTokenizerFast:
     "A fast tokenizer from a local directory (e.g. a checkpoint's) or a hub name"
     path = Path(name_or_dir)
@@ -565,12 +562,18 @@ def load_tokenizer(name_or_dir) -> PreTrainedTokenizerFast:
     if not tokenizer.is_fast: raise ValueError(f"{name_or_dir!r} has no fast (Rust) tokenizer, which llm200m needs")
     return tokenizer
 
+def check_tokenizer_fits(tokenizer, vocab_size: int) -> None:
+    "Refuse a tokenizer with ids the model has no embedding for: they were not made together"
+    if len(tokenizer) > vocab_size:
+        raise ValueError(f"the tokenizer has {len(tokenizer):,} tokens but the model only {vocab_size:,} embeddings: they do not "
+                         f"belong together (use the tokenizer saved with the model's checkpoint)")
+
 def tokenizer_fingerprint(tokenizer) -> str:
     "A stable hash of what decides a tokenizer's ids: vocabulary, merges, special tokens, normalizer and pre-tokenizer"
     state = json.loads(tokenizer.backend_tokenizer.to_str())
     return _hash({k: state.get(k) for k in ("added_tokens", "normalizer", "pre_tokenizer", "model")})[:16]
 
-# %% ../nbs/01_data.ipynb 86
+# %% ../nbs/01_data.ipynb 73
 class NotPrepared(FileNotFoundError):
     "Data that was only to be opened (build=False) has not been prepared; the message says what, and the command that prepares it"
     def __init__(self, what: str, command: str):
@@ -590,7 +593,7 @@ def source_key(source: str, schema: str = "text") -> dict:
                 "rows": spec.to_rows.__name__}
     return {"files": [(str(f.resolve()), f.stat().st_size, f.stat().st_mtime_ns) for f in local_files(source)[1]]}
 
-# %% ../nbs/01_data.ipynb 90
+# %% ../nbs/01_data.ipynb 77
 def _request_file(out_dir, label: str, request: dict) -> Path:
     "The index file of `request`: out_dir/requests/<label>-<hash of the request>.json"
     return Path(out_dir) / "requests" / f"{label}-{_hash(request)[:16]}.json"
@@ -600,12 +603,6 @@ def _prepared(index: Path, marker: str) -> Path | None:
     try: folder = index.parent.parent / json.loads(index.read_text())["dir"]
     except (OSError, ValueError, KeyError): return None
     return folder if (folder / marker).is_file() else None
-
-def _publish(tmp: Path, out: Path) -> Path:
-    "Rename the finished folder `tmp` to `out`; if `out` exists it holds the same content (its name is a hash of it): drop `tmp`"
-    try: os.replace(tmp, out)
-    except OSError: shutil.rmtree(tmp, ignore_errors=True)
-    return out
 
 def _command(*args) -> str:
     "The prepare command line with `args` (flags and values; a None value drops its flag)"
@@ -619,7 +616,7 @@ def _nondefault(value, default):
     "`value`, or None (no flag needed) when it is the default"
     return None if value is None or str(value) == str(default) else value
 
-# %% ../nbs/01_data.ipynb 92
+# %% ../nbs/01_data.ipynb 79
 TOKENIZER_VERSION = 1              # bump when train_tokenizer changes
 TOKENIZER_MAX_CHARS = 200_000_000  # ~200 MB of text is plenty to learn 32000 merges
 
@@ -640,13 +637,11 @@ def get_tokenizer(source: str, vocab_size: int, cache_dir=".cache/tokenizers", l
     tokenizer = train_tokenizer(corpus, vocab_size, max_chars=max_chars)
     out = Path(cache_dir) / f"{_slug(source)}-{vocab_size}-{tokenizer_fingerprint(tokenizer)[:10]}"  # named by its content
     if not (out / "tokenizer.json").exists():
-        tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-        tokenizer.save_pretrained(str(tmp))
-        _publish(tmp, out)
+        with atomic_dir(out, replace=False) as tmp: tokenizer.save_pretrained(str(tmp))
     _write_json(index, {"request": request, "dir": out.name})
     return load_tokenizer(out)
 
-# %% ../nbs/01_data.ipynb 98
+# %% ../nbs/01_data.ipynb 85
 def token_byte_lengths(tokenizer) -> torch.LongTensor:
     "UTF-8 bytes that each token id stands for, shape (len(tokenizer),); 0 for special tokens"
     state = json.loads(tokenizer.backend_tokenizer.to_str())
@@ -659,8 +654,8 @@ def token_byte_lengths(tokenizer) -> torch.LongTensor:
     return torch.tensor([n_bytes(i, t) for i, t in enumerate(tokenizer.convert_ids_to_tokens(list(range(len(tokenizer)))))],
                         dtype=torch.long)
 
-# %% ../nbs/01_data.ipynb 103
-def _chat_token_ids(tokenizer) -> dict:
+# %% ../nbs/01_data.ipynb 90
+def chat_token_ids(tokenizer) -> dict:
     "Ids of the separator, role and end markers; a clear error if the tokenizer lacks them"
     ids = {tok_str: tokenizer.convert_tokens_to_ids(tok_str) for tok_str in SPECIAL_TOKENS}
     missing = [t for t, i in ids.items() if i is None or i == tokenizer.unk_token_id]
@@ -668,12 +663,24 @@ def _chat_token_ids(tokenizer) -> dict:
                                  f"train_tokenizer / get_tokenizer")
     return ids
 
-def _check_messages(messages) -> None:
-    if not isinstance(messages, (list, tuple)) or not messages: raise ValueError("messages must be a non-empty list of {'role', 'content'} dicts")
+_JSON_KINDS = {dict: "object", list: "array", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
+
+def json_kind(value) -> str:
+    "What `value` is, in JSON's words (for error messages about files a user wrote)"
+    return f"a JSON {_JSON_KINDS.get(type(value), type(value).__name__)}"
+
+def check_messages(messages, allow_empty: bool = False) -> None:
+    "Raise a ValueError naming the first message that is not a {'role', 'content'} dict with a known role and Unicode text"
+    if not isinstance(messages, (list, tuple)) or not (messages or allow_empty):
+        got = "an empty list" if isinstance(messages, (list, tuple)) else json_kind(messages)
+        raise ValueError(f"messages must be a non-empty list of {{'role', 'content'}} dicts, got {got}")
     for i, m in enumerate(messages):
-        if not isinstance(m, dict) or m.get("role") not in ROLES:
-            raise ValueError(f"message {i} has role {m.get('role') if isinstance(m, dict) else m!r}: expected one of {', '.join(ROLES)}")
+        if not isinstance(m, dict): raise ValueError(f"message {i} is {json_kind(m)}, not an object with a role and a content")
+        if m.get("role") not in ROLES:
+            raise ValueError(f"message {i} has role {str(m.get('role'))[:40]!r}: expected one of {', '.join(ROLES)}")
         if not isinstance(m.get("content"), str): raise ValueError(f"message {i} ({m['role']}) has no text content")
+        try: m["content"].encode("utf-8")
+        except UnicodeEncodeError: raise ValueError(f"message {i} ({m['role']}) is not valid Unicode text (it holds lone surrogates)") from None
 
 def _assemble(messages, contents: list[list[int]], ids: dict, add_generation_prompt: bool) -> tuple[list[int], list[int]]:
     "Token ids and loss mask of a conversation from its messages' encoded contents"
@@ -687,18 +694,18 @@ def _assemble(messages, contents: list[list[int]], ids: dict, add_generation_pro
 
 def render_chat(tokenizer, messages, add_generation_prompt: bool = False) -> tuple[list[int], list[int]]:
     "Token ids of a conversation and its loss mask (1 on assistant content and its <|end|>)"
-    _check_messages(messages)
-    ids = _chat_token_ids(tokenizer)
+    check_messages(messages)
+    ids = chat_token_ids(tokenizer)
     # split_special_tokens: a message that *contains* the text "<|end|>" is text, not the end of its turn
     contents = tokenizer([m["content"] for m in messages], add_special_tokens=False, split_special_tokens=True)["input_ids"]
     return _assemble(messages, contents, ids, add_generation_prompt)
 
 def chat_stop_ids(tokenizer) -> list[int]:
     "Token ids that end an assistant turn: <|end|>, and the document separator"
-    ids = _chat_token_ids(tokenizer)
+    ids = chat_token_ids(tokenizer)
     return [ids[END_TOKEN], ids[BOS_TOKEN]]
 
-# %% ../nbs/01_data.ipynb 112
+# %% ../nbs/01_data.ipynb 99
 def token_dtype(vocab_size: int) -> np.dtype:
     "uint16 when every id fits in 16 bits (half the disk and memory of uint32), else uint32"
     return np.dtype(np.uint16) if vocab_size <= 2**16 else np.dtype(np.uint32)
@@ -709,7 +716,7 @@ def document_separator_id(tokenizer) -> int:
         if token is not None and (i := tokenizer.convert_tokens_to_ids(token)) is not None and i != tokenizer.unk_token_id: return i
     raise ValueError("This tokenizer has no document separator (<|endoftext|>, or a bos / eos token) to put between documents")
 
-# %% ../nbs/01_data.ipynb 114
+# %% ../nbs/01_data.ipynb 101
 VAL_FRACTION = 0.01  # share of a corpus' text held out for validation when there is no val_source
 VAL_ELIGIBLE = 4     # one document in 4 (by a hash of its position) may be held out, so that no period of the corpus' order decides
 
@@ -733,7 +740,7 @@ def split_documents(ds: Dataset, val_fraction: float = VAL_FRACTION) -> tuple[Da
     if not held.any(): raise ValueError(f"{len(ds)} documents held out no validation text: add text, or pass a val_source")
     return ds.select(np.flatnonzero(~held)), ds.select(np.flatnonzero(held))
 
-# %% ../nbs/01_data.ipynb 117
+# %% ../nbs/01_data.ipynb 104
 TOKENS_VERSION = 3           # bump when the files or the train/val split change (3: one-pass split, markers as text)
 TASK_CHARS = 256_000         # text per task sent to a worker process: many tasks per worker, little overhead per task
 PARALLEL_MIN_CHARS = 2_000_000  # num_proc=None: this much text is tokenized here before worker processes start
@@ -743,7 +750,7 @@ def usable_cores() -> int:
     try: return len(os.sched_getaffinity(0))
     except AttributeError: return os.cpu_count() or 1  # macOS, Windows
 
-# %% ../nbs/01_data.ipynb 120
+# %% ../nbs/01_data.ipynb 107
 MAPPED_BYTES = 64_000_000  # data read through one memory mapping of a data set before its files are mapped anew
 
 def _read_batches(ds, column: str, batch_size: int) -> Iterator[list]:
@@ -759,7 +766,7 @@ def _read_batches(ds, column: str, batch_size: int) -> Iterator[list]:
         yield from (batch[column] for batch in part.iter(batch_size=batch_size))
         del part
 
-# %% ../nbs/01_data.ipynb 123
+# %% ../nbs/01_data.ipynb 110
 _worker: dict = {}  # the state of a tokenizing process: its tokenizer and settings, set by _start_worker
 
 def _start_worker(tokenizer_json: str, settings: dict) -> None:
@@ -780,7 +787,7 @@ def _fork_pool(n: int, init_args: tuple):
         if saved is None: del os.environ["TOKENIZERS_PARALLELISM"]
         else: os.environ["TOKENIZERS_PARALLELISM"] = saved
 
-# %% ../nbs/01_data.ipynb 125
+# %% ../nbs/01_data.ipynb 112
 def _ordered_map(fn: Callable, tasks: Iterable, num_proc: int | None, init_args: tuple, stats: dict) -> Iterator:
     "fn(payload) for each (chars, payload) of `tasks`, in order: in this process, or in worker processes, few tasks in flight"
     tasks, stats["processes"] = iter(tasks), 1
@@ -800,7 +807,7 @@ def _ordered_map(fn: Callable, tasks: Iterable, num_proc: int | None, init_args:
             if len(pending) >= 4 * n: yield pending.popleft().get()
         while pending: yield pending.popleft().get()
 
-# %% ../nbs/01_data.ipynb 127
+# %% ../nbs/01_data.ipynb 114
 def _encode_documents(task: tuple) -> tuple:
     "Worker: (split, ids of the task's texts, each after the separator, end to end, UTF-8 bytes, documents)"
     split, texts = task
@@ -821,7 +828,7 @@ def _document_tasks(parts: list, is_val: Callable | None) -> Iterator[tuple]:
         for to in ("train", "val"):
             if batches[to]: yield chars[to], (to, batches[to])
 
-# %% ../nbs/01_data.ipynb 130
+# %% ../nbs/01_data.ipynb 117
 def _write_token_files(parts: list, tokenizer, folder: Path, is_val, num_proc) -> dict:
     "Tokenize (split, documents) parts into folder/train.bin and val.bin with buffered writes; return their counts"
     sep, dtype = document_separator_id(tokenizer), token_dtype(len(tokenizer))
@@ -843,7 +850,7 @@ def _write_token_files(parts: list, tokenizer, folder: Path, is_val, num_proc) -
     return {**{k: {s: c[k] for s, c in counts.items()} for k in ("n_tokens", "n_bytes", "n_docs")},
             "sha256": {s: h.hexdigest() for s, h in sha.items()}, "seconds": round(dt, 3), "processes": stats["processes"]}
 
-# %% ../nbs/01_data.ipynb 132
+# %% ../nbs/01_data.ipynb 119
 @dataclass
 class TokenData:
     "Memory-mapped token files of one corpus: `train` and `val` (1-D uint16/uint32 arrays), `meta`, and their `dir`"
@@ -876,7 +883,7 @@ def _own_validation(source: str) -> str:
     spec = HUB_CORPORA.get(source.partition(":")[0])
     return "validation" if spec is not None and spec.hub_split("validation") else "train"
 
-# %% ../nbs/01_data.ipynb 133
+# %% ../nbs/01_data.ipynb 120
 def _tokenizer_flag(tokenizer) -> str:
     "How the prepare command names `tokenizer`: the directory or hub name it was loaded from (else DIR, to fill in)"
     return tokenizer.name_or_path or "DIR"
@@ -908,32 +915,24 @@ def prepare_tokens(source: str, tokenizer, out_dir=".cache/tokens", val_source: 
     corpus = load_corpus(source, limit=limit, streaming=streaming, cache_dir=cache_dir)
     parts = [("train", corpus)]
     if val_source: parts.append(("val", load_corpus(val_source, _own_validation(val_source), streaming=streaming, cache_dir=cache_dir)))
-    tmp = Path(out_dir) / f".{_slug(source)}-{os.getpid()}.tmp"
-    shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
-    try:
+    with (staged := atomic_dir(Path(out_dir) / _slug(source), replace=False)) as tmp:  # named by its content once written
         counts = _write_token_files(parts, tokenizer, tmp, None if val_source else text_holdout(val_fraction), num_proc)
         if val_source and counts["n_docs"]["val"] == 0: raise ValueError(f"{val_source!r} has no text to validate on")
         if counts["n_docs"]["train"] == 0 or counts["n_docs"]["val"] == 0:
             n = counts["n_docs"]["train"] + counts["n_docs"]["val"]
             raise ValueError(f"{source!r}: {n} document(s) cannot be split into train and validation: add text, or pass a val_source")
-    except BaseException: shutil.rmtree(tmp, ignore_errors=True); raise
-    meta = {"version": TOKENS_VERSION, "source": source, "limit": limit, "val_source": val_source, "val_fraction": request["val_fraction"],
-            "request": request, "corpus_fingerprint": getattr(corpus, "_fingerprint", None),  # content fingerprints (None when streamed)
-            "val_fingerprint": getattr(parts[-1][1], "_fingerprint", None) if val_source else None, "tokenizer_fingerprint": request["tokenizer"],
-            "dtype": token_dtype(len(tokenizer)).name, "vocab_size": len(tokenizer), "separator_id": document_separator_id(tokenizer),
-            **counts, "streaming": streaming, "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
-    (tmp / "meta.json").write_text(json.dumps(meta, indent=2, default=str) + "\n")
-    out = _publish(tmp, Path(out_dir) / f"{_slug(source)}-{_hash([meta['sha256'], meta['dtype'], request['tokenizer']])[:12]}")
+        meta = {"version": TOKENS_VERSION, "source": source, "limit": limit, "val_source": val_source, "val_fraction": request["val_fraction"],
+                "request": request, "corpus_fingerprint": getattr(corpus, "_fingerprint", None),  # content fingerprints (None when streamed)
+                "val_fingerprint": getattr(parts[-1][1], "_fingerprint", None) if val_source else None, "tokenizer_fingerprint": request["tokenizer"],
+                "dtype": token_dtype(len(tokenizer)).name, "vocab_size": len(tokenizer), "separator_id": document_separator_id(tokenizer),
+                **counts, "streaming": streaming, "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
+        (tmp / "meta.json").write_text(json.dumps(meta, indent=2, default=str) + "\n")
+        staged.path = Path(out_dir) / f"{_slug(source)}-{_hash([meta['sha256'], meta['dtype'], request['tokenizer']])[:12]}"
+    out = staged.path
     _write_json(index, {"request": request, "dir": out.name})
     return load_token_data(out, tokenizer)
 
-# %% ../nbs/01_data.ipynb 150
-def check_seq_len(seq_len: int, context_length: int) -> None:
-    "Refuse a training sequence longer than the model's context"
-    if seq_len > context_length:
-        raise ValueError(f"seq_len={seq_len} is longer than the model's context_length={context_length}: use a seq_len of at most "
-                         f"{context_length}, or a model config with a longer context")
-
+# %% ../nbs/01_data.ipynb 137
 def _check_sampler_args(batch_size, seq_len, rank, world_size, context_length):
     if batch_size < 1 or seq_len < 1: raise ValueError(f"batch_size={batch_size} and seq_len={seq_len} must be positive")
     if not 0 <= rank < world_size: raise ValueError(f"rank={rank} must be in [0, world_size={world_size})")
@@ -944,7 +943,7 @@ def _windows(tokens, starts, seq_len: int):
     w = torch.from_numpy(np.stack([tokens[s:s + seq_len + 1] for s in starts]).astype(np.int64))
     return w[:, :-1].contiguous(), w[:, 1:].contiguous()
 
-# %% ../nbs/01_data.ipynb 151
+# %% ../nbs/01_data.ipynb 138
 class PretrainBatches:
     "Seeded random windows of a token array: x (B, T), y = x shifted by one. Resumable, and DDP-aware"
     def __init__(self, tokens, batch_size: int, seq_len: int, seed: int = 0, rank: int = 0, world_size: int = 1,
@@ -986,7 +985,7 @@ class PretrainBatches:
                 raise ValueError(f"The saved sampler has {key}={state[key]}, this one {mine}: it cannot continue that stream")
         self.step = int(state["step"])
 
-# %% ../nbs/01_data.ipynb 158
+# %% ../nbs/01_data.ipynb 145
 def eval_batches(tokens, batch_size: int, seq_len: int, n_batches: int, rank: int = 0, world_size: int = 1) -> list:
     "The same `n_batches` batches (x, y) of evenly spaced windows on every call; this rank's share under DDP"
     _check_sampler_args(batch_size, seq_len, rank, world_size, None)
@@ -996,7 +995,7 @@ def eval_batches(tokens, batch_size: int, seq_len: int, n_batches: int, rank: in
     starts = np.linspace(0, len(tokens) - seq_len - 1, batch_size * n_batches).round().astype(np.int64)
     return [_windows(tokens, starts[b * batch_size:(b + 1) * batch_size], seq_len) for b in range(rank, n_batches, world_size)]
 
-# %% ../nbs/01_data.ipynb 161
+# %% ../nbs/01_data.ipynb 148
 class SFTExamples:
     "Fine-tuning examples as three flat arrays: token ids, loss mask (0/1), and offsets; example i is [offsets[i], offsets[i + 1])"
     def __init__(self, ids: np.ndarray, mask: np.ndarray, offsets: np.ndarray):
@@ -1040,7 +1039,7 @@ class SFTExamples:
     def __iter__(self): return (self[i] for i in range(len(self)))
     def __repr__(self): return f"SFTExamples({len(self):,} examples, {len(self.ids):,} tokens, {self.ids.dtype})"
 
-# %% ../nbs/01_data.ipynb 164
+# %% ../nbs/01_data.ipynb 151
 @dataclass
 class SFTData:
     "Rendered fine-tuning examples, and what happened to the rows that did not make it"
@@ -1067,7 +1066,7 @@ def fit_conversation(messages, contents: list[list[int]], ids: dict, budget: int
     tokens, mask = _assemble([messages[i] for i in keep], [contents[i] for i in keep], ids, False)
     return tokens[:budget], mask[:budget], cut or keep_from != system
 
-# %% ../nbs/01_data.ipynb 166
+# %% ../nbs/01_data.ipynb 153
 SFT_VERSION = 1      # bump when the rendering or the files change
 SFT_TASK_ROWS = 256  # conversations per task sent to a worker process
 
@@ -1076,7 +1075,7 @@ def _render_conversations(conversations: list) -> tuple:
     w, counts = _worker, {"skipped": 0, "invalid": 0, "too_long": 0, "truncated": 0}
     usable, ids, mask, lengths = [], [], [], []
     for messages in conversations:
-        try: _check_messages(messages)
+        try: check_messages(messages)
         except ValueError: counts["invalid"] += 1; continue
         last = max((i for i, m in enumerate(messages) if m["role"] == "assistant"), default=None)
         if last is None: counts["skipped"] += 1
@@ -1101,7 +1100,7 @@ def _write_sft_files(chats, tokenizer, seq_len: int, folder: Path, num_proc) -> 
     counts = {"n_examples": 0, "n_tokens": 0, "skipped": 0, "invalid": 0, "too_long": 0, "truncated": 0}
     sha, stats, t0, end = hashlib.sha256(), {}, time.perf_counter(), 0
     init = (tokenizer.backend_tokenizer.to_str(),
-            {"chat_ids": _chat_token_ids(tokenizer), "budget": seq_len + 1, "dtype": token_dtype(len(tokenizer))})
+            {"chat_ids": chat_token_ids(tokenizer), "budget": seq_len + 1, "dtype": token_dtype(len(tokenizer))})
     with open(folder / "ids.bin", "wb") as ids_file, open(folder / "mask.bin", "wb") as mask_file, \
          open(folder / "offsets.bin", "wb") as offsets_file, tqdm(total=len(chats) if isinstance(chats, Dataset) else None, unit="conversation", desc="rendering") as bar:
         offsets_file.write(np.zeros(1, np.int64).tobytes())
@@ -1114,7 +1113,7 @@ def _write_sft_files(chats, tokenizer, seq_len: int, folder: Path, num_proc) -> 
     counts.update(sha256=sha.hexdigest(), seconds=round(time.perf_counter() - t0, 3), processes=stats["processes"])
     return counts
 
-# %% ../nbs/01_data.ipynb 167
+# %% ../nbs/01_data.ipynb 154
 def _sft_command(dataset, tokenizer, seq_len, val_dataset, limit, out_dir, cache_dir) -> str:
     return _command("--chat", True, "--dataset", dataset, "--val-dataset", val_dataset, "--limit", limit,
                     "--tokenizer", _tokenizer_flag(tokenizer), "--seq-len", seq_len,
@@ -1139,27 +1138,25 @@ def prepare_sft(source: str, tokenizer, seq_len: int, split: str = "train", limi
                           _sft_command(source, tokenizer, seq_len, None, limit, out_dir, cache_dir))
     # read as a stream: rendering is one pass, so neither an Arrow copy of the chats nor its memory mapping is needed
     chats = load_chat(source, split, limit, streaming=True, cache_dir=cache_dir)
-    tmp = Path(out_dir) / f".{_slug(source)}-{split}-{os.getpid()}.tmp"
-    shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
-    try:
+    with (staged := atomic_dir(Path(out_dir) / f"{_slug(source)}-{split}", replace=False)) as tmp:
         counts = _write_sft_files(chats, tokenizer, seq_len, tmp, num_proc)
         if counts["n_examples"] == 0:
             left = SFTData(SFTExamples.from_pairs([]), counts["skipped"], counts["truncated"], counts["invalid"], counts["too_long"])
             raise ValueError(f"No fine-tuning example is left from {source!r} ({split}): {left!r}. Check that its rows have "
                              f"assistant turns, or use a larger seq_len")
-    except BaseException: shutil.rmtree(tmp, ignore_errors=True); raise
-    meta = {"version": SFT_VERSION, "source": source, "split": split, "limit": limit, "seq_len": seq_len, "request": request,
-            "tokenizer_fingerprint": request["tokenizer"],
-            "dtype": token_dtype(len(tokenizer)).name, **counts, "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
-    (tmp / "meta.json").write_text(json.dumps(meta, indent=2, default=str) + "\n")
-    rows = sum(counts[k] for k in ("n_examples", "skipped", "invalid", "too_long"))
-    print(f"rendered {rows:,} conversations into {counts['n_examples']:,} examples ({counts['n_tokens']:,} tokens) in "
-          f"{counts['seconds']:.1f} s with {counts['processes']} process{'es' * (counts['processes'] > 1)}")
-    out = _publish(tmp, Path(out_dir) / f"{_slug(source)}-{split}-{_hash([counts['sha256'], meta['dtype']])[:12]}")
+        meta = {"version": SFT_VERSION, "source": source, "split": split, "limit": limit, "seq_len": seq_len, "request": request,
+                "tokenizer_fingerprint": request["tokenizer"],
+                "dtype": token_dtype(len(tokenizer)).name, **counts, "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
+        (tmp / "meta.json").write_text(json.dumps(meta, indent=2, default=str) + "\n")
+        rows = sum(counts[k] for k in ("n_examples", "skipped", "invalid", "too_long"))
+        print(f"rendered {rows:,} conversations into {counts['n_examples']:,} examples ({counts['n_tokens']:,} tokens) in "
+              f"{counts['seconds']:.1f} s with {counts['processes']} process{'es' * (counts['processes'] > 1)}")
+        staged.path = Path(out_dir) / f"{_slug(source)}-{split}-{_hash([counts['sha256'], meta['dtype']])[:12]}"
+    out = staged.path
     _write_json(index, {"request": request, "dir": out.name})
     return _open_sft(out)
 
-# %% ../nbs/01_data.ipynb 174
+# %% ../nbs/01_data.ipynb 161
 def _pack(lengths: np.ndarray, order: np.ndarray, capacity: int, pack: bool) -> np.ndarray:
     "Row bounds: row r holds examples order[bounds[r]:bounds[r + 1]], packed greedily in order up to `capacity` tokens (one if not `pack`)"
     n = len(order)
@@ -1202,7 +1199,7 @@ def _as_examples(examples, seq_len: int) -> SFTExamples:
                          f"render the examples with prepare_sft(..., seq_len={seq_len})")
     return examples
 
-# %% ../nbs/01_data.ipynb 175
+# %% ../nbs/01_data.ipynb 162
 class SFTBatches:
     "Shuffled, packed (or padded) batches of SFT examples with labels -100 off the assistant's tokens. Resumable, DDP-aware"
     def __init__(self, examples, batch_size: int, seq_len: int, pad_id: int, seed: int = 0, rank: int = 0, world_size: int = 1,
@@ -1250,7 +1247,7 @@ class SFTBatches:
                 raise ValueError(f"The saved sampler has {key}={state[key]}, this one {mine}: it cannot continue that stream")
         self.epoch, self.pos = int(state["epoch"]), int(state["pos"])
 
-# %% ../nbs/01_data.ipynb 188
+# %% ../nbs/01_data.ipynb 175
 def sft_eval_batches(examples, batch_size: int, seq_len: int, pad_id: int, n_batches: int | None = None, pack: bool = True,
                      rank: int = 0, world_size: int = 1) -> list:
     "Deterministic batches (x, y) of the examples in order (all of them unless n_batches); this rank's share under DDP"
@@ -1261,7 +1258,7 @@ def sft_eval_batches(examples, batch_size: int, seq_len: int, pad_id: int, n_bat
     starts = list(range(0, len(rows), batch_size))[:n_batches]
     return [_collate(examples, rows[s:s + batch_size], seq_len, pad_id) for s in starts[rank::world_size]]
 
-# %% ../nbs/01_data.ipynb 193
+# %% ../nbs/01_data.ipynb 180
 def prepare_pretraining_data(dataset: str, tokenizer=None, vocab_size: int | None = None, val_dataset: str | None = None,
                              limit: int | None = None, num_proc: int | None = None, streaming: bool = False, build: bool = True,
                              val_fraction: float = VAL_FRACTION, out_dir=".cache/tokens", tokenizer_dir=".cache/tokenizers",
@@ -1283,7 +1280,7 @@ def prepare_pretraining_data(dataset: str, tokenizer=None, vocab_size: int | Non
     except NotPrepared as e: raise NotPrepared(e.what, command) from None  # one command prepares the tokenizer and the files
     return tokenizer, data
 
-# %% ../nbs/01_data.ipynb 197
+# %% ../nbs/01_data.ipynb 184
 def prepare_sft_splits(dataset: str, tokenizer, seq_len: int, val_dataset: str | None = None, limit: int | None = None,
                        num_proc: int | None = None, build: bool = True, out_dir=".cache/sft",
                        cache_dir=".cache/corpora") -> tuple[SFTData, SFTData]:
@@ -1296,7 +1293,7 @@ def prepare_sft_splits(dataset: str, tokenizer, seq_len: int, val_dataset: str |
     except NotPrepared as e:
         raise NotPrepared(e.what, _sft_command(dataset, tokenizer, seq_len, val_dataset, limit, out_dir, cache_dir)) from None
 
-# %% ../nbs/01_data.ipynb 200
+# %% ../nbs/01_data.ipynb 187
 class _Parser(argparse.ArgumentParser):
     "argparse, with a one-line error message (usage is one --help away)"
     def error(self, message):
@@ -1324,7 +1321,7 @@ def data_parser() -> argparse.ArgumentParser:
     p.add_argument("--cache-dir", default=".cache/corpora", help="where corpora are cached (default: .cache/corpora)")
     return parser
 
-# %% ../nbs/01_data.ipynb 201
+# %% ../nbs/01_data.ipynb 188
 def _prepare(args) -> None:
     "The body of `prepare`: check the flags, prepare, and print what was prepared where"
     if args.num_proc is not None and args.num_proc < 1: raise ValueError(f"--num-proc {args.num_proc}: must be at least 1")
@@ -1352,5 +1349,5 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     return 0
 
-# %% ../nbs/01_data.ipynb 221
+# %% ../nbs/01_data.ipynb 225
 if __name__ == "__main__" and "__file__" in globals(): sys.exit(main())

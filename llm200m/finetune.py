@@ -6,7 +6,7 @@
 __all__ = ['LORA_TARGETS', 'FinetuneConfig', 'load_pretrained', 'apply_lora', 'merged_copy', 'count_trainable', 'set_dropout',
            'prepare_finetuning', 'finetune_parser', 'main']
 
-# %% ../nbs/03_finetune.ipynb 3
+# %% ../nbs/03_finetune.ipynb 5
 import argparse, copy, sys
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,7 +16,7 @@ import torch
 from .model import *
 from .pretrain import *
 
-# %% ../nbs/03_finetune.ipynb 6
+# %% ../nbs/03_finetune.ipynb 8
 @dataclass
 class FinetuneConfig(TrainConfig):
     "TrainConfig with fine-tuning defaults, the checkpoint to start from, and LoRA"
@@ -43,10 +43,10 @@ class FinetuneConfig(TrainConfig):
         if self.lora_r < 1 or self.lora_alpha <= 0: raise ValueError(f"lora_r={self.lora_r} and lora_alpha={self.lora_alpha} must be positive")
         if not 0 <= self.lora_dropout < 1: raise ValueError(f"lora_dropout={self.lora_dropout}: must be in [0, 1)")
 
-# %% ../nbs/03_finetune.ipynb 9
+# %% ../nbs/03_finetune.ipynb 11
 def load_pretrained(path, device="cpu"):
     "Model and tokenizer of pretraining checkpoint `path`, checked to fit each other and the chat format"
-    from llm200m.data import load_tokenizer, SPECIAL_TOKENS
+    from llm200m.data import load_tokenizer, check_tokenizer_fits, chat_token_ids
     path = Path(path)
     if find_checkpoint(path) is None:
         raise FileNotFoundError(f"no pretraining checkpoint at {path}: train one with `python -m llm200m.pretrain` "
@@ -56,14 +56,11 @@ def load_pretrained(path, device="cpu"):
     if not (path / "tokenizer.json").exists() and not (path / "tokenizer_config.json").exists():
         raise FileNotFoundError(f"{path} has no tokenizer files: it was not written by llm200m.pretrain")
     tokenizer = load_tokenizer(str(path))
-    if len(tokenizer) > model.cfg.vocab_size:
-        raise ValueError(f"the tokenizer in {path} has {len(tokenizer):,} tokens but the model only {model.cfg.vocab_size:,} "
-                         f"embeddings: they do not belong together")
-    missing = [t for t in SPECIAL_TOKENS if tokenizer.convert_tokens_to_ids(t) in (None, tokenizer.unk_token_id)]
-    if missing: raise ValueError(f"the tokenizer in {path} lacks the chat tokens {missing}: pretrain with an llm200m tokenizer")
+    try: check_tokenizer_fits(tokenizer, model.cfg.vocab_size); chat_token_ids(tokenizer)
+    except ValueError as e: raise ValueError(f"{path}: {e}") from None
     return model, tokenizer
 
-# %% ../nbs/03_finetune.ipynb 11
+# %% ../nbs/03_finetune.ipynb 13
 LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 
 def apply_lora(model: torch.nn.Module, r: int = 16, alpha: int = 32, dropout: float = 0.05):
@@ -80,7 +77,7 @@ def count_trainable(model: torch.nn.Module) -> tuple[int, int]:
     params = list({id(p): p for p in model.parameters()}.values())
     return sum(p.numel() for p in params if p.requires_grad), sum(p.numel() for p in params)
 
-# %% ../nbs/03_finetune.ipynb 17
+# %% ../nbs/03_finetune.ipynb 19
 def set_dropout(model: Llama, p: float) -> Llama:
     "Set the residual and attention dropout of `model` to `p` (and record it in its config)"
     model.cfg = replace(model.cfg, dropout=p)
@@ -96,9 +93,7 @@ def prepare_finetuning(cfg: FinetuneConfig, device: torch.device, checkpoint=Non
     rank, world = world_info()
     start = cfg.init_from if checkpoint is None or cfg.lora else checkpoint
     model, tokenizer = load_pretrained(start, device)
-    seq_len = cfg.seq_len or model.cfg.context_length
-    if seq_len > model.cfg.context_length:
-        raise ValueError(f"--seq-len {seq_len} is longer than the model's context of {model.cfg.context_length}")
+    seq_len = check_seq_len(cfg.seq_len or model.cfg.context_length, model.cfg.context_length)
     train_data, val_data = prepare_sft_splits(cfg.dataset, tokenizer, seq_len, val_dataset=cfg.val_dataset, limit=cfg.limit,
                                               build=world == 1)  # under torchrun only open what `llm200m.data prepare --chat` made
     if rank == 0:
@@ -110,7 +105,7 @@ def prepare_finetuning(cfg: FinetuneConfig, device: torch.device, checkpoint=Non
         model = apply_lora(model, cfg.lora_r, cfg.lora_alpha, cfg.lora_dropout)
         if state is not None: set_peft_model_state_dict(model, state["adapters"])
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.convert_tokens_to_ids(BOS_TOKEN)
-    batch_tokens = cfg.batch_size * seq_len * cfg.grad_accum * world
+    batch_tokens = cfg.tokens_per_step(seq_len, world)
     cfg = resolve_length(cfg, batch_tokens)
     trainable, total = count_trainable(model)
     base_cfg = unwrap(model).cfg
@@ -130,7 +125,7 @@ def prepare_finetuning(cfg: FinetuneConfig, device: torch.device, checkpoint=Non
                          "train_conversations": len(train_data.examples), "skipped_rows": train_data.skipped,
                          "resumed_from": str(checkpoint) if checkpoint else None}}
 
-# %% ../nbs/03_finetune.ipynb 18
+# %% ../nbs/03_finetune.ipynb 20
 def finetune_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m llm200m.finetune",
         description="Instruction-tune a pretrained checkpoint on chat data (assistant tokens only), fully or with LoRA. "
@@ -141,5 +136,5 @@ def main(argv: list[str] | None = None) -> int:
     "Entry point of `python -m llm200m.finetune`; returns the exit code"
     return run_cli(finetune_parser().parse_args(argv), "finetune", FinetuneConfig, prepare_finetuning, "python -m llm200m.chatbot")
 
-# %% ../nbs/03_finetune.ipynb 44
+# %% ../nbs/03_finetune.ipynb 48
 if __name__ == "__main__" and "__file__" in globals(): sys.exit(main())

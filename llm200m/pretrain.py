@@ -14,8 +14,8 @@ __all__ = ['STATE_NAME', 'PEAK_TFLOPS', 'METRICS_NAME', 'RESUME_OVERRIDABLE', 'F
            'padded_vocab', 'attention_kind', 'memory_available', 'device_facts', 'run_plan', 'shape_run', 'resume_note',
            'prepare_pretraining', 'configure', 'finish_message', 'pretrain_parser', 'run_cli', 'main']
 
-# %% ../nbs/02_pretrain.ipynb 3
-import argparse, functools, json, math, os, queue, re, shutil, sys, threading, time
+# %% ../nbs/02_pretrain.ipynb 5
+import argparse, functools, json, math, os, queue, re, sys, threading, time
 from contextlib import nullcontext
 from dataclasses import dataclass, asdict, fields, replace
 from datetime import datetime, timedelta
@@ -28,7 +28,7 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 
 from .model import *
 
-# %% ../nbs/02_pretrain.ipynb 6
+# %% ../nbs/02_pretrain.ipynb 8
 @dataclass
 class TrainConfig:
     "All settings of a training run except the model's shape (that is the preset's `ModelConfig`)"
@@ -74,6 +74,10 @@ class TrainConfig:
     resume: bool = False             # continue {out_dir}/{phase}_latest exactly where it stopped
     dry_run: bool = False            # prepare the data, build the model, print the plan, then exit without training
 
+    def tokens_per_step(self, seq_len: int, world: int = 1) -> int:
+        "Tokens in one optimizer step: micro-batch x sequence x accumulation x processes"
+        return self.batch_size * seq_len * self.grad_accum * world
+
     def __post_init__(self):
         for name in ("batch_size", "grad_accum", "max_steps", "eval_every", "eval_batches", "log_every", "save_every", "max_nan_steps", "overfit_evals"):
             if getattr(self, name) < 1: raise ValueError(f"{name}={getattr(self, name)}: must be at least 1")
@@ -97,7 +101,7 @@ def check_warmup(warmup_steps: int, steps: int):
                          f"still be warming up when the run ends (no cosine decay). Lower --warmup-steps, or lengthen the run "
                          f"(--max-steps or --max-tokens)")
 
-# %% ../nbs/02_pretrain.ipynb 9
+# %% ../nbs/02_pretrain.ipynb 11
 def schedule_progress(step: int, elapsed_s: float, cfg: TrainConfig) -> float:
     "How far the run is, 0 to 1: its share of `max_steps`, or of the time budget when that is further along"
     progress = step / cfg.max_steps
@@ -124,14 +128,14 @@ class Schedule:
         if self.decay_from is None and step >= self.cfg.warmup_steps: self.decay_from = progress  # the cosine starts here
         return lr_at(step, self.cfg, progress, self.decay_from)
 
-# %% ../nbs/02_pretrain.ipynb 13
+# %% ../nbs/02_pretrain.ipynb 15
 def resolve_length(cfg: TrainConfig, tokens_per_step: int) -> TrainConfig:
     "`cfg` with `max_steps` derived from `max_tokens` when that is given; refuses a warm-up as long as the run"
     if cfg.max_tokens: cfg = replace(cfg, max_steps=math.ceil(cfg.max_tokens / tokens_per_step))
     check_warmup(cfg.warmup_steps, cfg.max_steps)
     return cfg
 
-# %% ../nbs/02_pretrain.ipynb 17
+# %% ../nbs/02_pretrain.ipynb 19
 @functools.cache  # the processor does not change while we run
 def cpu_native_bf16() -> bool:
     "Whether this CPU computes bf16 natively (x86 AVX-512 BF16 or AMX): where bf16 autocast is faster than fp32, not 40x slower"
@@ -159,7 +163,7 @@ def autocast_for(precision: str, device_type: str):
     if precision == "fp32": return nullcontext()
     return torch.autocast(device_type, dtype=torch.bfloat16 if precision == "bf16" else torch.float16)
 
-# %% ../nbs/02_pretrain.ipynb 20
+# %% ../nbs/02_pretrain.ipynb 22
 def hidden_matrices(model: torch.nn.Module) -> tuple[list, list]:
     "The trainable 2-D weight matrices inside the blocks (Muon's), and every other trainable parameter (AdamW's)"
     head = getattr(model, "lm_head", None)
@@ -224,7 +228,7 @@ def make_optimizer(model: torch.nn.Module, cfg: TrainConfig):
                 lr=cfg.muon_lr, momentum=cfg.muon_momentum, weight_decay=cfg.muon_weight_decay, adjust_lr_fn="original")
     return MuonAdamW(muon, adamw(rest))
 
-# %% ../nbs/02_pretrain.ipynb 25
+# %% ../nbs/02_pretrain.ipynb 27
 def world_info() -> tuple[int, int]:
     "(rank, world_size) of this process: (0, 1) unless torch.distributed is initialised"
     if dist.is_available() and dist.is_initialized(): return dist.get_rank(), dist.get_world_size()
@@ -251,31 +255,31 @@ def evaluate(model: torch.nn.Module, batches: list, token_bytes: torch.Tensor, p
     val_loss = nats / max(n_tokens, 1)
     return {"val_loss": val_loss, "val_ppl": math.exp(min(val_loss, 100.0)), "val_bpb": nats / (math.log(2) * max(n_bytes, 1))}
 
-# %% ../nbs/02_pretrain.ipynb 29
+# %% ../nbs/02_pretrain.ipynb 31
 def evals_since_best(evals: list[dict]) -> int:
     "How many evaluations came after the one with the lowest val_loss"
     if not evals: return 0
     best = min(range(len(evals)), key=lambda i: evals[i]["val_loss"])
     return len(evals) - 1 - best
 
-def overfitting_verdict(evals: list[dict], k: int = 3, min_delta: float = 0.0) -> dict:
-    "First stretch of `k` evaluations in a row where val_loss rose (by more than `min_delta`) while train_loss_avg fell"
-    if k < 1: raise ValueError(f"k={k}: overfitting needs at least 1 rising evaluation (3 is the default; fewer raises false alarms)")
+def overfitting_verdict(evals: list[dict], patience: int = 3, min_delta: float = 0.0) -> dict:
+    "First stretch of `patience` evaluations in a row where val_loss rose (by more than `min_delta`) while train_loss_avg fell"
+    if patience < 1: raise ValueError(f"patience={patience}: overfitting needs at least 1 rising evaluation (3 is the default; fewer raises false alarms)")
     run = 0
     for i in range(1, len(evals)):  # evals in step order
         prev, cur = evals[i - 1], evals[i]
         rising = cur["val_loss"] > prev["val_loss"] + min_delta
         falling = cur.get("train_loss_avg") is not None and prev.get("train_loss_avg") is not None and cur["train_loss_avg"] < prev["train_loss_avg"]
         run = run + 1 if rising and falling else 0
-        if run == k:
-            start = evals[i - k]
+        if run == patience:
+            start = evals[i - patience]
             return {"detected": True, "since_step": start["step"],
-                    "evidence": f"val rose {k} eval{'s' * (k > 1)} in a row from step {start['step']} ({start['val_loss']:.3f} -> "
+                    "evidence": f"val rose {patience} eval{'s' * (patience > 1)} in a row from step {start['step']} ({start['val_loss']:.3f} -> "
                                 f"{cur['val_loss']:.3f} at step {cur['step']}) while train fell "
                                 f"({start['train_loss_avg']:.3f} -> {cur['train_loss_avg']:.3f})"}
     return {"detected": False, "since_step": None, "evidence": None}
 
-# %% ../nbs/02_pretrain.ipynb 32
+# %% ../nbs/02_pretrain.ipynb 34
 class RunLog:
     "This run's entry in the metrics JSON file, rewritten atomically after every change"
     def __init__(self, path, run: dict, resume_step: int | None = None, resume_evals: list | None = None):
@@ -297,15 +301,15 @@ class RunLog:
         self.flush()
 
     def _read(self) -> dict:
+        "The file's runs; one that cannot be read is moved aside, never overwritten, and a new file started"
+        from llm200m.visualize import read_metrics  # the format's one reader (04's: it imports no torch, so plots need none)
         if not self.path.exists(): return {"version": 1, "runs": []}
-        try:
-            data = json.loads(self.path.read_text())
-            if isinstance(data, dict) and isinstance(data.get("runs"), list): return data
-            problem = "it is not a {'runs': [...]} object"
-        except json.JSONDecodeError as e: problem = f"it is not valid JSON ({e})"
-        backup = self.path.with_name(f"{self.path.name}.unreadable-{now()}")
+        try: return read_metrics(self.path)
+        except ValueError as e: problem = str(e)
+        backup, n = self.path.with_name(f"{self.path.name}.unreadable-{now()}"), 1
+        while backup.exists(): n += 1; backup = backup.with_name(f"{self.path.name}.unreadable-{now()}-{n}")  # two in one second
         os.replace(self.path, backup)  # never overwrite what we cannot read: keep it for the user
-        print(f"warning: {self.path}: {problem}; moved it to {backup} and started a new file", file=sys.stderr)
+        print(f"warning: {problem}\nMoved it to {backup} and started a new file", file=sys.stderr)
         return {"version": 1, "runs": []}
 
     def add(self, record: dict): self.run["history"].append(record); self.flush()
@@ -317,24 +321,17 @@ class RunLog:
 
 def now() -> str: return datetime.now().strftime("%Y-%m-%dT%H-%M-%S")
 
-# %% ../nbs/02_pretrain.ipynb 35
+# %% ../nbs/02_pretrain.ipynb 37
 STATE_NAME = "trainer_state.pt"
 
 def save_training_checkpoint(path, model: torch.nn.Module, tokenizer=None, state: dict | None = None) -> Path:
     "Write model + tokenizer + trainer state to directory `path`, replacing any previous one only once complete"
-    path = Path(path)
-    tmp, old = path.with_name(f".{path.name}.tmp"), path.with_name(f".{path.name}.old")
-    shutil.rmtree(tmp, ignore_errors=True)
-    save_checkpoint(model, tmp)
-    if tokenizer is not None: tokenizer.save_pretrained(str(tmp))
-    if state is not None:
-        with atomic_path(tmp / STATE_NAME) as f: torch.save(state, f)
-    if path.exists():
-        shutil.rmtree(old, ignore_errors=True)  # left over from a save killed while deleting it: `path` is the good copy
-        os.replace(path, old)
-    os.replace(tmp, path)
-    shutil.rmtree(old, ignore_errors=True)
-    return path
+    with atomic_dir(path) as tmp:  # the previous checkpoint stays whole (as .old) until this one is in place
+        save_checkpoint(model, tmp)
+        if tokenizer is not None: tokenizer.save_pretrained(str(tmp))
+        if state is not None:
+            with atomic_path(tmp / STATE_NAME) as f: torch.save(state, f)  # flushed to disk like the weights
+    return Path(path)
 
 def find_checkpoint(path) -> Path | None:
     "`path` if it holds a checkpoint, else the `.old` copy a crash mid-save can leave, else None"
@@ -349,7 +346,7 @@ def load_trainer_state(path) -> dict:
     if not file.is_file(): raise FileNotFoundError(f"{file} is missing: this checkpoint has no trainer state to resume from")
     return torch.load(file, map_location="cpu", weights_only=True)
 
-# %% ../nbs/02_pretrain.ipynb 38
+# %% ../nbs/02_pretrain.ipynb 40
 def setup_distributed(device: str = "auto", timeout_minutes: float = 30.0) -> tuple[int, int, torch.device]:
     "Join the process group when launched by torchrun; returns (rank, world_size, device of this process)"
     world = int(os.environ.get("WORLD_SIZE", "1"))
@@ -368,7 +365,7 @@ def _local_device(device: str) -> torch.device:
         return local
     return torch.device("cpu")
 
-# %% ../nbs/02_pretrain.ipynb 41
+# %% ../nbs/02_pretrain.ipynb 43
 def seed_process(seed: int, rank: int = 0):
     "Seed this process's random numbers (dropout): `seed + rank`, so that processes draw different masks"
     torch.manual_seed(seed + rank)
@@ -396,7 +393,7 @@ def restore_rng(states: list[dict], rank: int, device: torch.device, seed: int) 
         else: torch.cuda.manual_seed(seed + rank)
     return True
 
-# %% ../nbs/02_pretrain.ipynb 44
+# %% ../nbs/02_pretrain.ipynb 46
 # Dense bf16/fp16 tensor-core peaks from NVIDIA's data sheets (the "with sparsity" figures are twice these). More
 # specific names come first: "H100 PCIe" and "H100 NVL" also match "H100", whose 989 TFLOP/s is the SXM part's.
 PEAK_TFLOPS = {"H100 PCIe": 756.0, "H100 NVL": 835.0, "H200 NVL": 835.0, "GH200": 989.0, "H200": 989.0, "H100": 989.0, "A100": 312.0,
@@ -413,7 +410,7 @@ def device_name(device: torch.device) -> str:
     "A readable name of `device`: 'cpu', or e.g. 'cuda (NVIDIA H100 80GB HBM3)'"
     return f"cuda ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else device.type
 
-# %% ../nbs/02_pretrain.ipynb 47
+# %% ../nbs/02_pretrain.ipynb 49
 def train_flops_per_token(model: torch.nn.Module, seq_len: int) -> float:
     "FLOPs per training token of `model` as it is set up to train: 6 per trained matmul weight, 4 per frozen one, plus attention"
     model = unwrap(model)
@@ -423,7 +420,7 @@ def train_flops_per_token(model: torch.nn.Module, seq_len: int) -> float:
     trained, frozen = sum(p.numel() for p in matmul if p.requires_grad), sum(p.numel() for p in matmul if not p.requires_grad)
     return 6 * trained + 4 * frozen + 12 * cfg.n_layers * cfg.n_heads * cfg.head_dim * seq_len
 
-# %% ../nbs/02_pretrain.ipynb 50
+# %% ../nbs/02_pretrain.ipynb 52
 class MicroBatch(NamedTuple):
     "A micro-batch on the training device, with the counts the step needs (taken on the CPU, so no GPU sync)"
     x: torch.Tensor    # (B, T) input ids
@@ -468,7 +465,7 @@ def train_step(model: torch.nn.Module, optimizer, micro_batches: list[MicroBatch
     return {"loss": loss_sum, "grad_norm": grad_norm, "tokens": sum(b.n_tokens for b in micro_batches),
             "positions": sum(b.x.numel() for b in micro_batches)}
 
-# %% ../nbs/02_pretrain.ipynb 57
+# %% ../nbs/02_pretrain.ipynb 59
 class Prefetcher:
     "Micro-batches of a batch source, made `ahead` batches in advance by a background thread, pinned when bound for a GPU"
     def __init__(self, source, device: torch.device, ahead: int = 0):
@@ -507,7 +504,7 @@ class Prefetcher:
         "Stop the background thread (it finishes the batch it is making)"
         if self._thread is not None: self._stop.set(); self._thread.join(timeout=10)
 
-# %% ../nbs/02_pretrain.ipynb 60
+# %% ../nbs/02_pretrain.ipynb 62
 class StepStats:
     "The numbers of the steps since the last record and evaluation: kept on the device until read back together"
     def __init__(self, max_nan_steps: int, skip_on_norm: bool = True, since_eval=(), nan_skipped: int = 0):
@@ -555,7 +552,7 @@ class StepStats:
         values, self.since_eval = self.since_eval, []
         return sum(values) / len(values) if values else None
 
-# %% ../nbs/02_pretrain.ipynb 63
+# %% ../nbs/02_pretrain.ipynb 65
 METRICS_NAME = "training_metrics.json"
 
 def _latest(elapsed: float, device) -> float:
@@ -568,7 +565,7 @@ def _latest(elapsed: float, device) -> float:
 def _rounded(record: dict) -> dict:
     return {k: (round(v, 6) if isinstance(v, float) else v) for k, v in record.items()}
 
-# %% ../nbs/02_pretrain.ipynb 64
+# %% ../nbs/02_pretrain.ipynb 66
 def _restore(state: dict, optimizer, scaler, train_batches, rank: int, device: torch.device, seed: int):
     "Put optimizer, loss scaler, data sampler and this process's random numbers back where the trainer state left them"
     optimizer.load_state_dict(state["optimizer"])
@@ -585,7 +582,7 @@ def _trainer_state(cfg, step, tokens, elapsed, optimizer, scaler, sampler_state,
             "scaler": scaler.state_dict() if scaler is not None else None, "sampler": sampler_state, "rng": rng,
             "evals": evals, "nan_steps_skipped": nan_skipped, "run_id": run_id, "train_config": asdict(cfg)}
 
-# %% ../nbs/02_pretrain.ipynb 66
+# %% ../nbs/02_pretrain.ipynb 68
 class LivePlot:
     "Train and validation loss, redrawn in place in a notebook after each evaluation"
     def __init__(self):
@@ -604,7 +601,7 @@ class LivePlot:
         self.ax.legend()
         if self.handle is not None: self.handle.update(self.fig)
 
-# %% ../nbs/02_pretrain.ipynb 67
+# %% ../nbs/02_pretrain.ipynb 69
 def train(model: torch.nn.Module, cfg: TrainConfig, train_batches, val_batches: list, token_bytes: torch.Tensor,
           tokenizer=None, run_info: dict | None = None, state: dict | None = None, live_plot: bool = False,
           to_save=None, extra_state=None, clock=time.perf_counter) -> dict:
@@ -725,7 +722,7 @@ def train(model: torch.nn.Module, cfg: TrainConfig, train_batches, val_batches: 
             "best_val_loss": best_val, "nan_steps_skipped": stats.skipped, "overfitting": overfit, "run_id": run_id,
             "latest": latest_dir, "best": best_dir, "precision": precision}
 
-# %% ../nbs/02_pretrain.ipynb 69
+# %% ../nbs/02_pretrain.ipynb 71
 RESUME_OVERRIDABLE = {"max_steps", "max_tokens", "max_minutes", "eval_every", "log_every", "save_every", "patience", "device", "compile",
                       "timeout_minutes", "resume", "dry_run", "out_dir", "stats_dir",
                       "grad_accum"}  # to keep the global batch when a run resumes on another number of processes
@@ -743,7 +740,7 @@ def resume_config(saved: dict, overrides: dict, config_cls=TrainConfig) -> Train
     if "max_steps" in overrides and "max_tokens" not in overrides: values["max_tokens"] = None  # a new length in steps replaces one in tokens
     return config_cls(**{**values, **overrides})
 
-# %% ../nbs/02_pretrain.ipynb 71
+# %% ../nbs/02_pretrain.ipynb 73
 def call_main(main, *args) -> tuple[int, str, str]:
     "Exit code, stdout and stderr of a CLI's `main(list(args))`, run in this process (argparse's exits included)"
     import contextlib, io
@@ -764,7 +761,7 @@ def check_writable(path) -> Path:
         raise ValueError(f"cannot write to {path} ({e.strerror or e}): choose another directory") from e
     return path
 
-# %% ../nbs/02_pretrain.ipynb 74
+# %% ../nbs/02_pretrain.ipynb 76
 def field_comments(cls) -> dict[str, str]:
     "The trailing `# comment` of each field in the source of dataclass `cls`"
     import inspect, linecache
@@ -803,7 +800,7 @@ def given_flags(args: argparse.Namespace) -> dict:
     "The flags the user actually gave, as TrainConfig field values"
     return {k: v for k, v in vars(args).items() if v is not None}
 
-# %% ../nbs/02_pretrain.ipynb 77
+# %% ../nbs/02_pretrain.ipynb 79
 def padded_vocab(tokenizer) -> int:
     "The model vocabulary for `tokenizer` (or a vocabulary size): its size rounded up to a multiple of 64"
     return 64 * math.ceil((tokenizer if isinstance(tokenizer, int) else len(tokenizer)) / 64)
@@ -848,25 +845,23 @@ def run_plan(cfg: TrainConfig, mcfg: ModelConfig, seq_len: int, world: int, fact
                      "(the same tokens per step)")
     return "\n".join(lines)
 
-# %% ../nbs/02_pretrain.ipynb 79
+# %% ../nbs/02_pretrain.ipynb 81
 def shape_run(cfg: TrainConfig, vocab_size: int, world: int = 1) -> tuple[TrainConfig, ModelConfig, int]:
     "A run's model shape (its preset with room for `vocab_size` tokens), sequence length, and config with its length resolved"
     mcfg = get_config(cfg.preset, vocab_size=padded_vocab(vocab_size), dropout=cfg.dropout)
-    seq_len = cfg.seq_len or mcfg.context_length
-    if seq_len > mcfg.context_length:
-        raise ValueError(f"--seq-len {seq_len} is longer than the {cfg.preset} preset's context of {mcfg.context_length}")
-    return resolve_length(cfg, cfg.batch_size * seq_len * cfg.grad_accum * world), mcfg, seq_len
+    seq_len = check_seq_len(cfg.seq_len or mcfg.context_length, mcfg.context_length)
+    return resolve_length(cfg, cfg.tokens_per_step(seq_len, world)), mcfg, seq_len
 
 def resume_note(state: dict | None, cfg: TrainConfig, seq_len: int, world: int) -> str:
     "A line for the plan when a resumed run takes steps of another size than the checkpoint's (empty otherwise)"
     if not state: return ""
     saved = state["sampler"]["batch_size"] * state["sampler"]["world_size"] * state["train_config"]["grad_accum"] * seq_len
-    now_ = cfg.batch_size * world * cfg.grad_accum * seq_len
+    now_ = cfg.tokens_per_step(seq_len, world)
     if saved == now_: return ""
     return (f"\n  note: resuming with {now_:,} tokens per step where the checkpoint took {saved:,}: the remaining steps and "
             f"the end of the cosine follow from the new size (--grad-accum keeps it when the number of processes changes)")
 
-# %% ../nbs/02_pretrain.ipynb 81
+# %% ../nbs/02_pretrain.ipynb 83
 def prepare_pretraining(cfg: TrainConfig, device: torch.device, checkpoint=None, state: dict | None = None) -> dict:
     "Tokenizer, model, token data and batch sources for `cfg` (resuming from `checkpoint` if given)"
     from llm200m.data import prepare_pretraining_data, PretrainBatches, eval_batches, token_byte_lengths, tokenizer_fingerprint
@@ -899,7 +894,7 @@ def prepare_pretraining(cfg: TrainConfig, device: torch.device, checkpoint=None,
                          "tokenizer_fingerprint": tokenizer_fingerprint(tokenizer), "seq_len": seq_len, "batch_tokens": batch_tokens,
                          "train_tokens_available": int(len(data.train)), "resumed_from": str(checkpoint) if checkpoint else None}}
 
-# %% ../nbs/02_pretrain.ipynb 82
+# %% ../nbs/02_pretrain.ipynb 84
 def configure(overrides: dict, phase: str = "pretrain", config_cls=TrainConfig):
     "The run's config and, with resume, the checkpoint and trainer state to continue from"
     if "max_steps" in overrides and "max_tokens" in overrides:
@@ -925,7 +920,7 @@ def finish_message(summary: dict, cfg: TrainConfig, next_command: str | None) ->
     elif next_command: lines.append(f"next: {next_command}")
     return "\n".join(lines)
 
-# %% ../nbs/02_pretrain.ipynb 83
+# %% ../nbs/02_pretrain.ipynb 85
 def pretrain_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m llm200m.pretrain",
         description="Pretrain a Llama-style model from scratch. With no flags: the demo preset on the embedded pystdlib "
@@ -967,5 +962,5 @@ def main(argv: list[str] | None = None) -> int:
     return run_cli(pretrain_parser().parse_args(argv), "pretrain", TrainConfig, prepare_pretraining,
                    "python -m llm200m.finetune   (and python -m llm200m.visualize for plots)")
 
-# %% ../nbs/02_pretrain.ipynb 139
+# %% ../nbs/02_pretrain.ipynb 141
 if __name__ == "__main__" and "__file__" in globals(): sys.exit(main())
