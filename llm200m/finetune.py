@@ -136,5 +136,5 @@ def main(argv: list[str] | None = None) -> int:
     "Entry point of `python -m llm200m.finetune`; returns the exit code"
     return run_cli(finetune_parser().parse_args(argv), "finetune", FinetuneConfig, prepare_finetuning, "python -m llm200m.chatbot")
 
-# %% ../nbs/03_finetune.ipynb 48
+# %% ../nbs/03_finetune.ipynb 50
 if __name__ == "__main__" and "__file__" in globals(): sys.exit(main())
