@@ -316,6 +316,7 @@ SETTING_COMMANDS = {  # command: (SamplingConfig field, parser, what it takes)
     "rep": ("repetition_penalty", float, "a number >= 0.001 (> 1 makes repeating tokens less likely; 1 = off)"),
     "max": ("max_new_tokens", int, "a whole number >= 1 (the longest reply, in tokens)"),
     "seed": ("seed", int, "a whole number >= 0 for reproducible replies, or 'off'"),
+    "beams": ("num_beams", int, "a whole number >= 1 (beam search over N candidate replies; 1 = off)"),
 }
 
 def _set(console: Console, name: str, arg: str):
@@ -348,6 +349,7 @@ HELP = """Type a message and press Enter. Commands:
   /rep X         repetition penalty, 1 = off                          (now {s.repetition_penalty})
   /max N         longest reply, in tokens                             (now {s.max_new_tokens})
   /seed N        fix the random draws for reproducible replies, /seed off  (now {seed})
+  /beams N       beam search: the best of N candidate replies, shown whole; 1 = off  (now {s.num_beams})
   /save FILE     write the conversation as JSON
   /load FILE     read a conversation written by /save
   /quit          leave (also quit, exit, Ctrl-D); Ctrl-C stops a reply
@@ -432,6 +434,7 @@ def chat_parser() -> argparse.ArgumentParser:
     p.add_argument("--repetition-penalty", type=float, default=s.repetition_penalty, help="1 = off (default: %(default)s)")
     p.add_argument("--max-new-tokens", type=int, default=s.max_new_tokens, help="longest reply (default: %(default)s)")
     p.add_argument("--seed", type=int, help="fixed random seed for reproducible replies")
+    p.add_argument("--num-beams", type=int, default=s.num_beams, help="> 1: beam search, deterministic; the reply shows when complete (default: %(default)s)")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps (default: %(default)s)")
     p.add_argument("--quantize", choices=["int8"], help="int8 Linear layers: faster CPU decoding, slightly different replies")
     p.add_argument("--no-color", action="store_true", help="no colours (also when NO_COLOR is set or the output is not a terminal)")
@@ -487,7 +490,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = chat_parser()
     args = parser.parse_args(argv)
     if args.benchmark: return run_benchmark(args)
-    try: settings = SamplingConfig(args.temperature, args.top_k, args.top_p, args.repetition_penalty, args.max_new_tokens, args.seed)
+    try: settings = SamplingConfig(args.temperature, args.top_k, args.top_p, args.repetition_penalty, args.max_new_tokens, args.seed,
+                                  num_beams=args.num_beams)
     except ValueError as e: parser.error(str(e))
     if args.prompt is not None and not args.prompt.strip(): parser.error("--prompt is empty")
     path = Path(args.checkpoint) if args.checkpoint else find_chat_checkpoint()

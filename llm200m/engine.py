@@ -60,6 +60,9 @@ class SamplingConfig:
     repetition_penalty: float = 1.0   # > 1 makes tokens already in the prompt or reply less likely (1.1-1.3 is typical)
     max_new_tokens: int = 256         # hard cap on the length of one reply
     seed: int | None = None           # fixes the random draws: same seed, prompt and settings give the same reply
+    num_beams: int = 1                # > 1: beam search, deterministic (the sampling knobs above do not apply)
+    length_penalty: float = 1.0       # beam search: a finished reply scores sum(log p) / length ** length_penalty
+    early_stopping: bool | str = False  # beam search: True stops at num_beams finished replies; "never" as transformers
 
     def __post_init__(self):
         number = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)   # nan, inf: no
@@ -74,6 +77,9 @@ class SamplingConfig:
         if not integer(self.max_new_tokens) or self.max_new_tokens < 1: raise ValueError(f"max_new_tokens={self.max_new_tokens!r}: must be an integer >= 1")
         if self.seed is not None and (not integer(self.seed) or not 0 <= self.seed < 2**64):
             raise ValueError(f"seed={self.seed!r}: must be an integer in [0, 2**64), or None for a fresh draw")
+        if not integer(self.num_beams) or self.num_beams < 1: raise ValueError(f"num_beams={self.num_beams!r}: must be an integer >= 1 (1 = no beam search)")
+        if not number(self.length_penalty): raise ValueError(f"length_penalty={self.length_penalty!r}: must be a finite number")
+        if self.early_stopping not in (True, False, "never"): raise ValueError(f"early_stopping={self.early_stopping!r}: use True, False or 'never'")
 
 # %% ../nbs/05_chat_engine.ipynb 25
 def _packing_available(model: nn.Module) -> bool:
@@ -215,10 +221,54 @@ class Engine:
             logits, _ = self.model(token[:, None], cache=self.cache, last_only=True)        # decode one position: (B, 1, V)
             if B == 1: self.cached_ids.append(token.item())
 
+    @torch.inference_mode()
+    def _beam_search(self, idx, s: SamplingConfig, stop_ids=()) -> list[int]:
+        "The best of `s.num_beams` hypotheses after prompt `idx` (1, T), as transformers' beam search ranks them; without its stop id"
+        self._check_prompt(idx)
+        n, T, V = s.num_beams, idx.size(1), self.cfg.vocab_size
+        n_new, stop = min(s.max_new_tokens, self.cfg.context_length - T + 1), set(stop_ids)
+        self.calls += 1
+        self.stats = stats = GenerationStats(prompt_tokens=T, finish_reason="length" if n_new == s.max_new_tokens else "context")
+        t0 = time.perf_counter()
+        self.cache, self.cached_ids = self.model.make_cache(1, self.cfg.context_length), []    # prefill the prompt once...
+        logits = self.model(idx, cache=self.cache, last_only=True)[0][:, -1].expand(n, V)
+        self.cache.k, self.cache.v = (t.expand(-1, n, -1, -1, -1).contiguous() for t in (self.cache.k, self.cache.v))  # ...for n beams
+        beams, scores = [[] for _ in range(n)], torch.full((n,), -1e9, device=self.device)
+        scores[0] = 0.0                              # all beams start equal: only the first may extend, or they would all agree
+        finished, improvable = [], True              # (score / length ** penalty, tokens): the best n, best first
+        for g in range(n_new):                       # g tokens generated so far
+            total = (logits.float().log_softmax(-1) + scores[:, None]).flatten()                     # (n * V,) scores of every extension
+            top, flat = total.topk(max(2, 1 + len(stop)) * n)   # enough candidates that n unfinished ones remain
+            parents, tokens, kept = [], [], []
+            for rank, (score, i) in enumerate(zip(top.tolist(), flat.tolist())):
+                beam, token = divmod(i, V)
+                if token in stop or g + 1 == n_new:  # this candidate ends: a hypothesis, if it ranks among the first n
+                    full = len(finished) == n and s.early_stopping is True
+                    if rank < n and improvable and not full:
+                        finished.append((score / (g + 1) ** s.length_penalty, beams[beam] + ([] if token in stop else [token])))
+                elif len(parents) < n: parents.append(beam); tokens.append(token); kept.append(score)
+            finished = sorted(finished, key=lambda f: -f[0])[:n]
+            if g + 1 == n_new or not parents: break
+            length = n_new if s.early_stopping == "never" and s.length_penalty > 0 else g + 1   # transformers' stopping heuristic
+            improvable = improvable and (len(finished) < n or kept[0] / length ** s.length_penalty > finished[-1][0])
+            if not improvable or (len(finished) == n and s.early_stopping is True): break
+            if g == 0: stats.prefill_s = time.perf_counter() - t0; t0 = time.perf_counter()
+            order = torch.tensor(parents, device=self.device)
+            self.cache.k, self.cache.v = self.cache.k[:, order], self.cache.v[:, order]             # each beam keeps its parent's past
+            beams, scores = [beams[p] + [t] for p, t in zip(parents, tokens)], torch.tensor(kept, device=self.device)
+            logits = self.model(torch.tensor(tokens, device=self.device)[:, None], cache=self.cache, last_only=True)[0][:, -1]
+        self.cache, self.cached_ids = None, []       # the next call allocates a cache of its own batch
+        best = finished[0][1]
+        stats.decode_s, stats.new_tokens = time.perf_counter() - t0, len(best)
+        if len(best) < n_new: stats.finish_reason = "stop"
+        return best
+
     def stream(self, prompt_ids: list[int], settings: SamplingConfig | None = None, stop_ids=(), **overrides) -> Iterator[int]:
         "Yield new token ids one at a time after `prompt_ids`; a stop id ends the stream (and is not yielded)"
         idx = torch.tensor([list(prompt_ids)], dtype=torch.long, device=self.device)
-        for token in self._decode(idx, _settings(settings, overrides), stop_ids): yield token.item()
+        s = _settings(settings, overrides)
+        if s.num_beams > 1: yield from self._beam_search(idx, s, stop_ids); return   # the best beam is known only at the end
+        for token in self._decode(idx, s, stop_ids): yield token.item()
 
     def generate(self, prompt_ids: list[int], settings: SamplingConfig | None = None, stop_ids=(), **overrides) -> list[int]:
         "The new token ids after `prompt_ids`, up to a stop id (excluded), max_new_tokens or the end of the context"
@@ -230,6 +280,7 @@ class Engine:
         if len(lengths) != 1: raise ValueError(f"prompts of lengths {sorted(lengths)}: a batch needs prompts of one length "
                                                f"(the model has no padding mask); group them by length or use `generate`")
         rows, done, stop = [[] for _ in prompts], [False] * len(prompts), set(stop_ids)
+        if _settings(settings, overrides).num_beams > 1: raise ValueError("beam search runs one prompt at a time: use `generate`")
         idx = torch.tensor(prompts, dtype=torch.long, device=self.device)
         for step in self._decode(idx, _settings(settings, overrides), stop_ids):
             for row, token in enumerate(step.tolist()):
@@ -238,7 +289,7 @@ class Engine:
         return rows
 
 
-# %% ../nbs/05_chat_engine.ipynb 53
+# %% ../nbs/05_chat_engine.ipynb 55
 def copy_bandwidth(n_bytes: int = 256 * 2**20, repeats: int = 5) -> float:
     "Memory bandwidth (bytes/s) of copying a buffer much larger than the CPU caches, counting bytes read + written"
     # random values: on this project's (virtual) build machines a buffer of constants copies at ~71 GB/s and one of
@@ -261,7 +312,7 @@ def weight_bytes_per_token(model: nn.Module) -> int:
         elif isinstance(m, Int8Linear): total += m.in_features * m.out_features   # one byte per weight
     return total
 
-# %% ../nbs/05_chat_engine.ipynb 56
+# %% ../nbs/05_chat_engine.ipynb 58
 class TokenClock:
     "Records the time each token arrives; also usable as a transformers `generate(streamer=...)`"
     def __init__(self): self.start, self.times = time.perf_counter(), []
@@ -284,7 +335,7 @@ def time_transformers(hf_model, prompt: list[int], new_tokens: int) -> tuple[lis
     clock.times = clock.times[1:]                                               # the streamer first receives the prompt
     return out[0, len(prompt):].tolist(), clock
 
-# %% ../nbs/05_chat_engine.ipynb 58
+# %% ../nbs/05_chat_engine.ipynb 60
 def _speed_row(runs: list, bytes_per_token: int, bandwidth: float) -> dict:
     "One table row from the (tokens, clock) pairs of one contender's timed runs"
     steps = [b - a for _, clock in runs for a, b in zip(clock.times, clock.times[1:])]
@@ -292,7 +343,7 @@ def _speed_row(runs: list, bytes_per_token: int, bandwidth: float) -> dict:
             "decode tokens/s": 1 / statistics.median(steps), "weight MB/token": bytes_per_token / 1e6,
             "roofline tokens/s": bandwidth / bytes_per_token}
 
-# %% ../nbs/05_chat_engine.ipynb 59
+# %% ../nbs/05_chat_engine.ipynb 61
 def benchmark_generation(preset: str = "llm200m", prompt_tokens: int = 32, new_tokens: int = 128, rounds: int = 3,
                          seed: int = 0):
     "A pandas DataFrame of greedy decoding speed at batch 1: ours fp32 and int8 vs transformers' generate(), vs the roofline"
