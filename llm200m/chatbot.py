@@ -4,22 +4,22 @@
 
 # %% auto 0
 __all__ = ['CHAT_SETTINGS', 'STYLES', 'ROLE_LABELS', 'QUIT_WORDS', 'SETTING_COMMANDS', 'HELP', 'COMMANDS', 'DEFAULT_CHECKPOINTS',
-           'NO_CHECKPOINT', 'TextStream', 'ContextOverflow', 'Reply', 'check_conversation', 'ChatSession',
-           'load_chat_model', 'visible', 'use_color', 'clean_input', 'Console', 'speed_line', 'CommandError',
-           'find_chat_checkpoint', 'chat_parser', 'run_benchmark', 'benchmark_report', 'terminal_lines', 'banner',
-           'main', 'converse', 'chat_panel']
+           'NO_CHECKPOINT', 'TextStream', 'ContextOverflow', 'Reply', 'check_conversation', 'ChatSession', 'ChatModel',
+           'checkpoint_kind', 'load_chat_model', 'visible', 'use_color', 'clean_input', 'Console', 'speed_line',
+           'CommandError', 'find_chat_checkpoint', 'chat_parser', 'run_benchmark', 'benchmark_report', 'terminal_lines',
+           'banner', 'main', 'converse', 'chat_panel']
 
 # %% ../nbs/05_chatbot.ipynb 5
 import argparse, html, json, os, re, sys
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from colorama import Fore, Style
 from fastcore.basics import patch
 
 from .engine import *
-from .model import atomic_path, get_device, load_checkpoint
+from .model import Llama, atomic_path, get_device, load_checkpoint, load_hf
 
 # %% ../nbs/05_chatbot.ipynb 11
 class TextStream:
@@ -76,11 +76,12 @@ def check_conversation(conversation) -> tuple[str | None, list[dict]]:
 # %% ../nbs/05_chatbot.ipynb 25
 class ChatSession:
     "A conversation with a chat model: its history, fitted into the context window, and replies streamed as text"
-    def __init__(self, engine: Engine, tokenizer, system: str | None = None, settings: SamplingConfig = CHAT_SETTINGS):
+    def __init__(self, engine: Engine, tokenizer, system: str | None = None, settings: SamplingConfig = CHAT_SETTINGS,
+                 stop_ids=None):
         from llm200m.data import chat_stop_ids, check_tokenizer_fits
         check_tokenizer_fits(tokenizer, engine.cfg.vocab_size)
         self.engine, self.tokenizer, self.settings = engine, tokenizer, settings
-        self.stop_ids = chat_stop_ids(tokenizer)       # <|end|> and <|endoftext|>
+        self.stop_ids = list(stop_ids) if stop_ids else chat_stop_ids(tokenizer)   # ours: <|end|> and <|endoftext|>
         self.messages, self.system, self.last, self._open = [], None, None, None
         self.set_system(system)
 
@@ -91,9 +92,9 @@ class ChatSession:
 
     def render(self, messages: list[dict]) -> list[int]:
         "Prompt ids of the system prompt + `messages`, ending with the assistant marker"
-        from llm200m.data import render_chat
+        from llm200m.data import chat_prompt_ids
         system = [{"role": "system", "content": self.system}] if self.system else []
-        return render_chat(self.tokenizer, system + messages, add_generation_prompt=True)[0]
+        return chat_prompt_ids(self.tokenizer, system + messages)   # our format, or the tokenizer's own template
 
 # %% ../nbs/05_chatbot.ipynb 27
 @patch(as_prop=True)
@@ -197,11 +198,37 @@ def load(self: ChatSession, path) -> int:
     return len(self.conversation)
 
 # %% ../nbs/05_chatbot.ipynb 46
-def load_chat_model(path, device="cpu"):
-    "The model and tokenizer of checkpoint directory `path` (the tokenizer files are saved with the weights)"
-    from llm200m.data import load_tokenizer
-    model = load_checkpoint(path, device=device)
-    return model, load_tokenizer(path)
+class ChatModel(NamedTuple):
+    "What a chat needs from a checkpoint"
+    model: Llama             # our model class, whatever the checkpoint's origin
+    tokenizer: object        # its tokenizer, with its chat format
+    stop_ids: list[int]      # the ids that end a reply
+
+def checkpoint_kind(path) -> str:
+    "'transformers' for a directory with a transformers config.json or a hub name (org/name) not found here; else 'llm200m'"
+    config = Path(path) / "config.json"
+    if config.is_file(): return "transformers" if "model_type" in json.loads(config.read_text()) else "llm200m"
+    return "transformers" if not Path(path).exists() and re.fullmatch(r"[\w.-]+/[\w.-]+", str(path)) else "llm200m"
+
+def load_chat_model(path, device="cpu") -> ChatModel:
+    "Model, tokenizer and stop ids of a checkpoint: ours, or any Llama-architecture transformers checkpoint (a directory or a hub name)"
+    from llm200m.data import chat_stop_ids, load_tokenizer
+    if checkpoint_kind(path) == "llm200m":                # load_checkpoint says what is wrong with a broken one
+        model = load_checkpoint(path, device=device)
+        tokenizer = load_tokenizer(path)                  # saved beside the weights
+        return ChatModel(model, tokenizer, chat_stop_ids(tokenizer))
+    from transformers import AutoConfig, GenerationConfig
+    try: config = AutoConfig.from_pretrained(str(path))   # a local directory, or the hub (needs the internet)
+    except OSError as e:
+        raise FileNotFoundError(f"{path} is neither a checkpoint directory here nor a model the Hugging Face hub could give "
+                                f"({str(e).splitlines()[0]})") from None
+    if config.model_type != "llama":
+        raise ValueError(f"{path} holds a {config.model_type!r} model: the chatbot runs Llama-architecture checkpoints (model_type 'llama')")
+    try: eos = GenerationConfig.from_pretrained(str(path)).eos_token_id
+    except OSError: eos = None                            # no generation_config.json: the tokenizer's end-of-sequence token
+    tokenizer = load_tokenizer(str(path))
+    return ChatModel(load_hf(str(path)).to(device), tokenizer, chat_stop_ids(tokenizer, eos if isinstance(eos, list) else [eos]))
+
 
 # %% ../nbs/05_chatbot.ipynb 49
 STYLES = {"user": Fore.GREEN + Style.BRIGHT, "assistant": Fore.CYAN + Style.BRIGHT, "system": Fore.MAGENTA,
@@ -424,7 +451,8 @@ def find_chat_checkpoint(candidates=DEFAULT_CHECKPOINTS) -> Path | None:
 def chat_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m llm200m.chatbot", allow_abbrev=False, epilog="In the chat, /help lists the commands.",
                                 description="Chat with a llm200m checkpoint in the terminal; or answer one --prompt; or read messages from a pipe.")
-    p.add_argument("--checkpoint", help="checkpoint directory (default: checkpoints/finetune_best, else checkpoints/pretrain_best)")
+    p.add_argument("--checkpoint", help="checkpoint directory (default: checkpoints/finetune_best, else checkpoints/pretrain_best), or a "
+                   "Llama-architecture transformers checkpoint: a directory or a hub name")
     p.add_argument("--prompt", help="answer this one message and exit")
     p.add_argument("--system", help="system prompt")
     s = CHAT_SETTINGS
@@ -494,11 +522,11 @@ def main(argv: list[str] | None = None) -> int:
                                   num_beams=args.num_beams)
     except ValueError as e: parser.error(str(e))
     if args.prompt is not None and not args.prompt.strip(): parser.error("--prompt is empty")
-    path = Path(args.checkpoint) if args.checkpoint else find_chat_checkpoint()
+    path = args.checkpoint or find_chat_checkpoint()      # a directory, or a transformers hub name
     if path is None: print(NO_CHECKPOINT, file=sys.stderr); return 2
     try:
-        model, tokenizer = load_chat_model(path, get_device(args.device))
-        session = ChatSession(Engine(model, quantize=args.quantize), tokenizer, args.system, settings)
+        chat = load_chat_model(path, get_device(args.device))
+        session = ChatSession(Engine(chat.model, quantize=args.quantize), chat.tokenizer, args.system, settings, chat.stop_ids)
     except (OSError, ValueError) as e: print(f"error: {e}", file=sys.stderr); return 2
     except KeyboardInterrupt: return 130
     interactive = args.prompt is None and sys.stdin.isatty()
@@ -518,7 +546,7 @@ def converse(console: Console, prompt: str | None, path, quantize=None) -> int:
     console.note("bye", "system")
     return code
 
-# %% ../nbs/05_chatbot.ipynb 88
+# %% ../nbs/05_chatbot.ipynb 90
 def chat_panel(session: ChatSession):
     "An ipywidgets chat with `session`: transcript, message box, Send / Clear, and sliders for the sampling settings"
     import ipywidgets as w
@@ -548,5 +576,5 @@ def chat_panel(session: ChatSession):
     panel.controls = dict(message=message, send=send, clear=clear, status=status, transcript=transcript, **sliders)
     return panel
 
-# %% ../nbs/05_chatbot.ipynb 91
+# %% ../nbs/05_chatbot.ipynb 93
 if __name__ == "__main__" and "__file__" in globals(): sys.exit(main())   # `python -m llm200m.chatbot`; never in a notebook

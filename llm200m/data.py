@@ -15,11 +15,11 @@ __all__ = ['TEXT_FEATURES', 'CHAT_FEATURES', 'ROLES', 'STDLIB_SKIP_DIRS', 'STDLI
            'instruction_rows', 'messages_rows', 'HubCorpus', 'to_schema', 'NotUTF8Error', 'check_utf8', 'txt_documents',
            'local_files', 'load_local', 'corpus_names', 'load_corpus', 'load_chat', 'train_tokenizer', 'load_tokenizer',
            'check_tokenizer_fits', 'tokenizer_fingerprint', 'NotPrepared', 'source_key', 'get_tokenizer',
-           'token_byte_lengths', 'chat_token_ids', 'json_kind', 'check_messages', 'render_chat', 'chat_stop_ids',
-           'token_dtype', 'document_separator_id', 'text_holdout', 'split_documents', 'usable_cores', 'TokenData',
-           'load_token_data', 'prepare_tokens', 'PretrainBatches', 'eval_batches', 'SFTExamples', 'SFTData',
-           'fit_conversation', 'prepare_sft', 'PackedRows', 'SFTBatches', 'sft_eval_batches',
-           'prepare_pretraining_data', 'prepare_sft_splits', 'data_parser', 'main']
+           'token_byte_lengths', 'chat_token_ids', 'json_kind', 'check_messages', 'render_chat', 'uses_our_chat_format',
+           'chat_stop_ids', 'chat_prompt_ids', 'token_dtype', 'document_separator_id', 'text_holdout',
+           'split_documents', 'usable_cores', 'TokenData', 'load_token_data', 'prepare_tokens', 'PretrainBatches',
+           'eval_batches', 'SFTExamples', 'SFTData', 'fit_conversation', 'prepare_sft', 'PackedRows', 'SFTBatches',
+           'sft_eval_batches', 'prepare_pretraining_data', 'prepare_sft_splits', 'data_parser', 'main']
 
 # %% ../nbs/01_data.ipynb 7
 import argparse, ast, codecs, hashlib, io, json, multiprocessing, os, pickle, platform, re, shlex, sys, sysconfig, textwrap
@@ -562,11 +562,11 @@ def load_tokenizer(name_or_dir) -> PreTrainedTokenizerFast:
     if not tokenizer.is_fast: raise ValueError(f"{name_or_dir!r} has no fast (Rust) tokenizer, which llm200m needs")
     return tokenizer
 
-def check_tokenizer_fits(tokenizer, vocab_size: int) -> None:
+def check_tokenizer_fits(tokenizer, vocab_size: int, fix: str = "use the tokenizer saved with the model's checkpoint") -> None:
     "Refuse a tokenizer with ids the model has no embedding for: they were not made together"
     if len(tokenizer) > vocab_size:
         raise ValueError(f"the tokenizer has {len(tokenizer):,} tokens but the model only {vocab_size:,} embeddings: they do not "
-                         f"belong together (use the tokenizer saved with the model's checkpoint)")
+                         f"belong together ({fix})")
 
 def tokenizer_fingerprint(tokenizer) -> str:
     "A stable hash of what decides a tokenizer's ids: vocabulary, merges, special tokens, normalizer and pre-tokenizer"
@@ -700,12 +700,29 @@ def render_chat(tokenizer, messages, add_generation_prompt: bool = False) -> tup
     contents = tokenizer([m["content"] for m in messages], add_special_tokens=False, split_special_tokens=True)["input_ids"]
     return _assemble(messages, contents, ids, add_generation_prompt)
 
-def chat_stop_ids(tokenizer) -> list[int]:
-    "Token ids that end an assistant turn: <|end|>, and the document separator"
-    ids = chat_token_ids(tokenizer)
-    return [ids[END_TOKEN], ids[BOS_TOKEN]]
+def uses_our_chat_format(tokenizer) -> bool:
+    "Whether `tokenizer` has our chat markers (then `render_chat` renders for it); else it brings a chat template of its own"
+    return all(tokenizer.convert_tokens_to_ids(t) not in (None, tokenizer.unk_token_id) for t in SPECIAL_TOKENS)
 
-# %% ../nbs/01_data.ipynb 99
+def chat_stop_ids(tokenizer, eos_ids=()) -> list[int]:
+    "Token ids that end an assistant turn: ours <|end|> and the separator; another tokenizer's end-of-sequence ids (+ `eos_ids`)"
+    if uses_our_chat_format(tokenizer):
+        ids = chat_token_ids(tokenizer)
+        return [ids[END_TOKEN], ids[BOS_TOKEN]]
+    stops = list(dict.fromkeys(i for i in [*eos_ids, tokenizer.eos_token_id] if i is not None))
+    if not stops: raise ValueError("this tokenizer has neither our chat tokens nor an end-of-sequence token: a reply could never end")
+    return stops
+
+def chat_prompt_ids(tokenizer, messages) -> list[int]:
+    "Prompt ids of `messages`, ending where the assistant's reply begins: `render_chat` for ours, the tokenizer's own template for others"
+    if uses_our_chat_format(tokenizer): return render_chat(tokenizer, messages, add_generation_prompt=True)[0]
+    check_messages(messages)
+    if not getattr(tokenizer, "chat_template", None):
+        raise ValueError("this tokenizer has neither our chat tokens nor a chat template: it belongs to a base model, not a chat "
+                         "model (use its instruct version, or fine-tune it with python -m llm200m.finetune)")
+    return list(tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True, return_dict=False))
+
+# %% ../nbs/01_data.ipynb 101
 def token_dtype(vocab_size: int) -> np.dtype:
     "uint16 when every id fits in 16 bits (half the disk and memory of uint32), else uint32"
     return np.dtype(np.uint16) if vocab_size <= 2**16 else np.dtype(np.uint32)
@@ -716,7 +733,7 @@ def document_separator_id(tokenizer) -> int:
         if token is not None and (i := tokenizer.convert_tokens_to_ids(token)) is not None and i != tokenizer.unk_token_id: return i
     raise ValueError("This tokenizer has no document separator (<|endoftext|>, or a bos / eos token) to put between documents")
 
-# %% ../nbs/01_data.ipynb 101
+# %% ../nbs/01_data.ipynb 103
 VAL_FRACTION = 0.01  # share of a corpus' text held out for validation when there is no val_source
 VAL_ELIGIBLE = 4     # one document in 4 (by a hash of its position) may be held out, so that no period of the corpus' order decides
 
@@ -740,7 +757,7 @@ def split_documents(ds: Dataset, val_fraction: float = VAL_FRACTION) -> tuple[Da
     if not held.any(): raise ValueError(f"{len(ds)} documents held out no validation text: add text, or pass a val_source")
     return ds.select(np.flatnonzero(~held)), ds.select(np.flatnonzero(held))
 
-# %% ../nbs/01_data.ipynb 104
+# %% ../nbs/01_data.ipynb 106
 TOKENS_VERSION = 3           # bump when the files or the train/val split change (3: one-pass split, markers as text)
 TASK_CHARS = 256_000         # text per task sent to a worker process: many tasks per worker, little overhead per task
 PARALLEL_MIN_CHARS = 2_000_000  # num_proc=None: this much text is tokenized here before worker processes start
@@ -750,7 +767,7 @@ def usable_cores() -> int:
     try: return len(os.sched_getaffinity(0))
     except AttributeError: return os.cpu_count() or 1  # macOS, Windows
 
-# %% ../nbs/01_data.ipynb 107
+# %% ../nbs/01_data.ipynb 109
 MAPPED_BYTES = 64_000_000  # data read through one memory mapping of a data set before its files are mapped anew
 
 def _read_batches(ds, column: str, batch_size: int) -> Iterator[list]:
@@ -766,7 +783,7 @@ def _read_batches(ds, column: str, batch_size: int) -> Iterator[list]:
         yield from (batch[column] for batch in part.iter(batch_size=batch_size))
         del part
 
-# %% ../nbs/01_data.ipynb 110
+# %% ../nbs/01_data.ipynb 112
 _worker: dict = {}  # the state of a tokenizing process: its tokenizer and settings, set by _start_worker
 
 def _start_worker(tokenizer_json: str, settings: dict) -> None:
@@ -787,7 +804,7 @@ def _fork_pool(n: int, init_args: tuple):
         if saved is None: del os.environ["TOKENIZERS_PARALLELISM"]
         else: os.environ["TOKENIZERS_PARALLELISM"] = saved
 
-# %% ../nbs/01_data.ipynb 112
+# %% ../nbs/01_data.ipynb 114
 def _ordered_map(fn: Callable, tasks: Iterable, num_proc: int | None, init_args: tuple, stats: dict) -> Iterator:
     "fn(payload) for each (chars, payload) of `tasks`, in order: in this process, or in worker processes, few tasks in flight"
     tasks, stats["processes"] = iter(tasks), 1
@@ -807,7 +824,7 @@ def _ordered_map(fn: Callable, tasks: Iterable, num_proc: int | None, init_args:
             if len(pending) >= 4 * n: yield pending.popleft().get()
         while pending: yield pending.popleft().get()
 
-# %% ../nbs/01_data.ipynb 114
+# %% ../nbs/01_data.ipynb 116
 def _encode_documents(task: tuple) -> tuple:
     "Worker: (split, ids of the task's texts, each after the separator, end to end, UTF-8 bytes, documents)"
     split, texts = task
@@ -828,7 +845,7 @@ def _document_tasks(parts: list, is_val: Callable | None) -> Iterator[tuple]:
         for to in ("train", "val"):
             if batches[to]: yield chars[to], (to, batches[to])
 
-# %% ../nbs/01_data.ipynb 117
+# %% ../nbs/01_data.ipynb 119
 def _write_token_files(parts: list, tokenizer, folder: Path, is_val, num_proc) -> dict:
     "Tokenize (split, documents) parts into folder/train.bin and val.bin with buffered writes; return their counts"
     sep, dtype = document_separator_id(tokenizer), token_dtype(len(tokenizer))
@@ -850,7 +867,7 @@ def _write_token_files(parts: list, tokenizer, folder: Path, is_val, num_proc) -
     return {**{k: {s: c[k] for s, c in counts.items()} for k in ("n_tokens", "n_bytes", "n_docs")},
             "sha256": {s: h.hexdigest() for s, h in sha.items()}, "seconds": round(dt, 3), "processes": stats["processes"]}
 
-# %% ../nbs/01_data.ipynb 119
+# %% ../nbs/01_data.ipynb 121
 @dataclass
 class TokenData:
     "Memory-mapped token files of one corpus: `train` and `val` (1-D uint16/uint32 arrays), `meta`, and their `dir`"
@@ -883,7 +900,7 @@ def _own_validation(source: str) -> str:
     spec = HUB_CORPORA.get(source.partition(":")[0])
     return "validation" if spec is not None and spec.hub_split("validation") else "train"
 
-# %% ../nbs/01_data.ipynb 120
+# %% ../nbs/01_data.ipynb 122
 def _tokenizer_flag(tokenizer) -> str:
     "How the prepare command names `tokenizer`: the directory or hub name it was loaded from (else DIR, to fill in)"
     return tokenizer.name_or_path or "DIR"
@@ -932,7 +949,7 @@ def prepare_tokens(source: str, tokenizer, out_dir=".cache/tokens", val_source: 
     _write_json(index, {"request": request, "dir": out.name})
     return load_token_data(out, tokenizer)
 
-# %% ../nbs/01_data.ipynb 137
+# %% ../nbs/01_data.ipynb 139
 def _check_sampler_args(batch_size, seq_len, rank, world_size, context_length):
     if batch_size < 1 or seq_len < 1: raise ValueError(f"batch_size={batch_size} and seq_len={seq_len} must be positive")
     if not 0 <= rank < world_size: raise ValueError(f"rank={rank} must be in [0, world_size={world_size})")
@@ -943,7 +960,7 @@ def _windows(tokens, starts, seq_len: int):
     w = torch.from_numpy(np.stack([tokens[s:s + seq_len + 1] for s in starts]).astype(np.int64))
     return w[:, :-1].contiguous(), w[:, 1:].contiguous()
 
-# %% ../nbs/01_data.ipynb 138
+# %% ../nbs/01_data.ipynb 140
 class PretrainBatches:
     "Seeded random windows of a token array: x (B, T), y = x shifted by one. Resumable, and DDP-aware"
     def __init__(self, tokens, batch_size: int, seq_len: int, seed: int = 0, rank: int = 0, world_size: int = 1,
@@ -985,7 +1002,7 @@ class PretrainBatches:
                 raise ValueError(f"The saved sampler has {key}={state[key]}, this one {mine}: it cannot continue that stream")
         self.step = int(state["step"])
 
-# %% ../nbs/01_data.ipynb 145
+# %% ../nbs/01_data.ipynb 147
 def eval_batches(tokens, batch_size: int, seq_len: int, n_batches: int, rank: int = 0, world_size: int = 1) -> list:
     "The same `n_batches` batches (x, y) of evenly spaced windows on every call; this rank's share under DDP"
     _check_sampler_args(batch_size, seq_len, rank, world_size, None)
@@ -995,7 +1012,7 @@ def eval_batches(tokens, batch_size: int, seq_len: int, n_batches: int, rank: in
     starts = np.linspace(0, len(tokens) - seq_len - 1, batch_size * n_batches).round().astype(np.int64)
     return [_windows(tokens, starts[b * batch_size:(b + 1) * batch_size], seq_len) for b in range(rank, n_batches, world_size)]
 
-# %% ../nbs/01_data.ipynb 148
+# %% ../nbs/01_data.ipynb 150
 class SFTExamples:
     "Fine-tuning examples as three flat arrays: token ids, loss mask (0/1), and offsets; example i is [offsets[i], offsets[i + 1])"
     def __init__(self, ids: np.ndarray, mask: np.ndarray, offsets: np.ndarray):
@@ -1039,7 +1056,7 @@ class SFTExamples:
     def __iter__(self): return (self[i] for i in range(len(self)))
     def __repr__(self): return f"SFTExamples({len(self):,} examples, {len(self.ids):,} tokens, {self.ids.dtype})"
 
-# %% ../nbs/01_data.ipynb 151
+# %% ../nbs/01_data.ipynb 153
 @dataclass
 class SFTData:
     "Rendered fine-tuning examples, and what happened to the rows that did not make it"
@@ -1066,7 +1083,7 @@ def fit_conversation(messages, contents: list[list[int]], ids: dict, budget: int
     tokens, mask = _assemble([messages[i] for i in keep], [contents[i] for i in keep], ids, False)
     return tokens[:budget], mask[:budget], cut or keep_from != system
 
-# %% ../nbs/01_data.ipynb 153
+# %% ../nbs/01_data.ipynb 155
 SFT_VERSION = 1      # bump when the rendering or the files change
 SFT_TASK_ROWS = 256  # conversations per task sent to a worker process
 
@@ -1113,7 +1130,7 @@ def _write_sft_files(chats, tokenizer, seq_len: int, folder: Path, num_proc) -> 
     counts.update(sha256=sha.hexdigest(), seconds=round(time.perf_counter() - t0, 3), processes=stats["processes"])
     return counts
 
-# %% ../nbs/01_data.ipynb 154
+# %% ../nbs/01_data.ipynb 156
 def _sft_command(dataset, tokenizer, seq_len, val_dataset, limit, out_dir, cache_dir) -> str:
     return _command("--chat", True, "--dataset", dataset, "--val-dataset", val_dataset, "--limit", limit,
                     "--tokenizer", _tokenizer_flag(tokenizer), "--seq-len", seq_len,
@@ -1156,7 +1173,7 @@ def prepare_sft(source: str, tokenizer, seq_len: int, split: str = "train", limi
     _write_json(index, {"request": request, "dir": out.name})
     return _open_sft(out)
 
-# %% ../nbs/01_data.ipynb 161
+# %% ../nbs/01_data.ipynb 163
 def _pack(lengths: np.ndarray, order: np.ndarray, capacity: int, pack: bool) -> np.ndarray:
     "Row bounds: row r holds examples order[bounds[r]:bounds[r + 1]], packed greedily in order up to `capacity` tokens (one if not `pack`)"
     n = len(order)
@@ -1199,7 +1216,7 @@ def _as_examples(examples, seq_len: int) -> SFTExamples:
                          f"render the examples with prepare_sft(..., seq_len={seq_len})")
     return examples
 
-# %% ../nbs/01_data.ipynb 162
+# %% ../nbs/01_data.ipynb 164
 class SFTBatches:
     "Shuffled, packed (or padded) batches of SFT examples with labels -100 off the assistant's tokens. Resumable, DDP-aware"
     def __init__(self, examples, batch_size: int, seq_len: int, pad_id: int, seed: int = 0, rank: int = 0, world_size: int = 1,
@@ -1247,7 +1264,7 @@ class SFTBatches:
                 raise ValueError(f"The saved sampler has {key}={state[key]}, this one {mine}: it cannot continue that stream")
         self.epoch, self.pos = int(state["epoch"]), int(state["pos"])
 
-# %% ../nbs/01_data.ipynb 175
+# %% ../nbs/01_data.ipynb 177
 def sft_eval_batches(examples, batch_size: int, seq_len: int, pad_id: int, n_batches: int | None = None, pack: bool = True,
                      rank: int = 0, world_size: int = 1) -> list:
     "Deterministic batches (x, y) of the examples in order (all of them unless n_batches); this rank's share under DDP"
@@ -1258,7 +1275,7 @@ def sft_eval_batches(examples, batch_size: int, seq_len: int, pad_id: int, n_bat
     starts = list(range(0, len(rows), batch_size))[:n_batches]
     return [_collate(examples, rows[s:s + batch_size], seq_len, pad_id) for s in starts[rank::world_size]]
 
-# %% ../nbs/01_data.ipynb 180
+# %% ../nbs/01_data.ipynb 182
 def prepare_pretraining_data(dataset: str, tokenizer=None, vocab_size: int | None = None, val_dataset: str | None = None,
                              limit: int | None = None, num_proc: int | None = None, streaming: bool = False, build: bool = True,
                              val_fraction: float = VAL_FRACTION, out_dir=".cache/tokens", tokenizer_dir=".cache/tokenizers",
@@ -1280,7 +1297,7 @@ def prepare_pretraining_data(dataset: str, tokenizer=None, vocab_size: int | Non
     except NotPrepared as e: raise NotPrepared(e.what, command) from None  # one command prepares the tokenizer and the files
     return tokenizer, data
 
-# %% ../nbs/01_data.ipynb 184
+# %% ../nbs/01_data.ipynb 186
 def prepare_sft_splits(dataset: str, tokenizer, seq_len: int, val_dataset: str | None = None, limit: int | None = None,
                        num_proc: int | None = None, build: bool = True, out_dir=".cache/sft",
                        cache_dir=".cache/corpora") -> tuple[SFTData, SFTData]:
@@ -1293,7 +1310,7 @@ def prepare_sft_splits(dataset: str, tokenizer, seq_len: int, val_dataset: str |
     except NotPrepared as e:
         raise NotPrepared(e.what, _sft_command(dataset, tokenizer, seq_len, val_dataset, limit, out_dir, cache_dir)) from None
 
-# %% ../nbs/01_data.ipynb 187
+# %% ../nbs/01_data.ipynb 189
 class _Parser(argparse.ArgumentParser):
     "argparse, with a one-line error message (usage is one --help away)"
     def error(self, message):
@@ -1321,7 +1338,7 @@ def data_parser() -> argparse.ArgumentParser:
     p.add_argument("--cache-dir", default=".cache/corpora", help="where corpora are cached (default: .cache/corpora)")
     return parser
 
-# %% ../nbs/01_data.ipynb 188
+# %% ../nbs/01_data.ipynb 190
 def _prepare(args) -> None:
     "The body of `prepare`: check the flags, prepare, and print what was prepared where"
     if args.num_proc is not None and args.num_proc < 1: raise ValueError(f"--num-proc {args.num_proc}: must be at least 1")
@@ -1349,5 +1366,5 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     return 0
 
-# %% ../nbs/01_data.ipynb 225
+# %% ../nbs/01_data.ipynb 227
 if __name__ == "__main__" and "__file__" in globals(): sys.exit(main())

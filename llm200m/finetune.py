@@ -56,7 +56,7 @@ def load_pretrained(path, device="cpu"):
     if not (path / "tokenizer.json").exists() and not (path / "tokenizer_config.json").exists():
         raise FileNotFoundError(f"{path} has no tokenizer files: it was not written by llm200m.pretrain")
     tokenizer = load_tokenizer(str(path))
-    try: check_tokenizer_fits(tokenizer, model.cfg.vocab_size); chat_token_ids(tokenizer)
+    try: check_tokenizer_fits(tokenizer, model.cfg.vocab_size, "this checkpoint's files were not written together: pretrain again"); chat_token_ids(tokenizer)
     except ValueError as e: raise ValueError(f"{path}: {e}") from None
     return model, tokenizer
 

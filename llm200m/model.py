@@ -82,11 +82,11 @@ def get_config(name: str = "llm200m", **overrides) -> ModelConfig:
     return ModelConfig(**{**PRESETS[name], **overrides})
 
 # %% ../nbs/00_model.ipynb 16
-def check_seq_len(seq_len: int, context_length: int) -> int:
-    "`seq_len`, refused with the fix when it is longer than the model's context (the RoPE tables and the cache end there)"
+def check_seq_len(seq_len: int, context_length: int, model: str = "the model") -> int:
+    "`seq_len`, refused with the fix when it is longer than `model`'s context (the RoPE tables and the cache end there)"
     if seq_len > context_length:
-        raise ValueError(f"seq_len={seq_len} (--seq-len) is longer than the model's context_length={context_length}: use a "
-                         f"seq_len of at most {context_length}, or a model config with a longer context")
+        raise ValueError(f"seq_len={seq_len} (--seq-len) is longer than {model}'s context_length={context_length}: use a "
+                         f"seq_len of at most {context_length}, or a model with a longer context")
     return seq_len
 
 
@@ -380,6 +380,13 @@ def atomic_path(path):
 
 
 # %% ../nbs/00_model.ipynb 86
+def _alive(pid: int) -> bool:
+    "Whether process `pid` runs on this machine (a folder it is writing is not stale)"
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True                 # another user's: alive
+    return True
+
 class atomic_dir:
     "A temporary folder to fill in a `with` block; it becomes `path` when the block succeeds, and is removed when it fails"
     def __init__(self, path, replace: bool = True):
@@ -387,8 +394,10 @@ class atomic_dir:
         self.path, self.replace = Path(path), replace
 
     def __enter__(self) -> Path:
+        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):  # left by writers killed mid-save (OOM, a lost session)
+            pid = stale.name[len(self.path.name) + 2:-len(".tmp")]
+            if pid.isdigit() and not _alive(int(pid)): shutil.rmtree(stale, ignore_errors=True)
         self.tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        shutil.rmtree(self.tmp, ignore_errors=True)  # left by a crashed run of this same process id
         self.tmp.mkdir(parents=True)
         return self.tmp
 

@@ -62,7 +62,7 @@ class TrainConfig:
     log_every: int = 10              # steps between train records in the metrics file (and the only GPU syncs in between)
     save_every: int = 100            # steps between `latest` checkpoints (and one at the end)
     patience: int | None = None      # stop after this many evaluations without a new best val loss
-    overfit_evals: int = 3           # K: val rising while train falls for K evaluations in a row is flagged
+    overfit_evals: int = 3           # val rising while train falls for this many evaluations in a row is flagged (not a stop)
     max_nan_steps: int = 5           # this many non-finite losses in a row stop the run
     device: str = "auto"             # auto | cpu | cuda | cuda:N | mps
     precision: str = "auto"          # auto | fp32 | bf16 | fp16, see `choose_precision`
@@ -262,19 +262,19 @@ def evals_since_best(evals: list[dict]) -> int:
     best = min(range(len(evals)), key=lambda i: evals[i]["val_loss"])
     return len(evals) - 1 - best
 
-def overfitting_verdict(evals: list[dict], patience: int = 3, min_delta: float = 0.0) -> dict:
-    "First stretch of `patience` evaluations in a row where val_loss rose (by more than `min_delta`) while train_loss_avg fell"
-    if patience < 1: raise ValueError(f"patience={patience}: overfitting needs at least 1 rising evaluation (3 is the default; fewer raises false alarms)")
+def overfitting_verdict(evals: list[dict], overfit_evals: int = 3, min_delta: float = 0.0) -> dict:
+    "First stretch of `overfit_evals` evaluations in a row where val_loss rose (by more than `min_delta`) while train_loss_avg fell"
+    if overfit_evals < 1: raise ValueError(f"overfit_evals={overfit_evals}: overfitting needs at least 1 rising evaluation (3 is the default; fewer raises false alarms)")
     run = 0
     for i in range(1, len(evals)):  # evals in step order
         prev, cur = evals[i - 1], evals[i]
         rising = cur["val_loss"] > prev["val_loss"] + min_delta
         falling = cur.get("train_loss_avg") is not None and prev.get("train_loss_avg") is not None and cur["train_loss_avg"] < prev["train_loss_avg"]
         run = run + 1 if rising and falling else 0
-        if run == patience:
-            start = evals[i - patience]
+        if run == overfit_evals:
+            start = evals[i - overfit_evals]
             return {"detected": True, "since_step": start["step"],
-                    "evidence": f"val rose {patience} eval{'s' * (patience > 1)} in a row from step {start['step']} ({start['val_loss']:.3f} -> "
+                    "evidence": f"val rose {overfit_evals} eval{'s' * (overfit_evals > 1)} in a row from step {start['step']} ({start['val_loss']:.3f} -> "
                                 f"{cur['val_loss']:.3f} at step {cur['step']}) while train fell "
                                 f"({start['train_loss_avg']:.3f} -> {cur['train_loss_avg']:.3f})"}
     return {"detected": False, "since_step": None, "evidence": None}
@@ -305,7 +305,7 @@ class RunLog:
         from llm200m.visualize import read_metrics  # the format's one reader (04's: it imports no torch, so plots need none)
         if not self.path.exists(): return {"version": 1, "runs": []}
         try: return read_metrics(self.path)
-        except ValueError as e: problem = str(e)
+        except ValueError as e: problem = str(e).split(". ", 1)[0]   # what is wrong; the rest of the message advises a reader of plots
         backup, n = self.path.with_name(f"{self.path.name}.unreadable-{now()}"), 1
         while backup.exists(): n += 1; backup = backup.with_name(f"{self.path.name}.unreadable-{now()}-{n}")  # two in one second
         os.replace(self.path, backup)  # never overwrite what we cannot read: keep it for the user
@@ -612,7 +612,7 @@ def train(model: torch.nn.Module, cfg: TrainConfig, train_batches, val_batches: 
     base.train()
     device = next(base.parameters()).device
     if cfg.max_tokens:  # the run's length in steps follows from its batch (prepare_* did the same: then this changes nothing)
-        cfg = resolve_length(cfg, train_batches.batch_size * train_batches.seq_len * cfg.grad_accum * world)
+        cfg = resolve_length(cfg, replace(cfg, batch_size=train_batches.batch_size).tokens_per_step(train_batches.seq_len, world))
     precision = choose_precision(cfg.precision, device.type, torch.cuda.get_device_capability(device) if device.type == "cuda" else None)
     if device.type == "cuda": torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
     scaler = torch.amp.GradScaler("cuda") if precision == "fp16" else None
@@ -826,7 +826,7 @@ def device_facts(device: torch.device, precision: str, mcfg: ModelConfig) -> dic
 def run_plan(cfg: TrainConfig, mcfg: ModelConfig, seq_len: int, world: int, facts: dict, trainable: int | None = None,
              data_tokens: int | None = None) -> str:
     "What the run will do, said before it starts: length, learning-rate schedule, data passes, memory against the device's"
-    step_tokens = cfg.batch_size * seq_len * cfg.grad_accum * world
+    step_tokens = cfg.tokens_per_step(seq_len, world)
     need = training_memory(mcfg, cfg.batch_size, seq_len, facts["precision"], attention=facts["attention"], trainable=trainable)["total"]
     length = f"--max-tokens {cfg.max_tokens:,}" if cfg.max_tokens else f"--max-steps {cfg.max_steps:,}"
     lines = [f"plan: {cfg.max_steps:,} steps x {step_tokens:,} tokens (micro-batch {cfg.batch_size} x {seq_len:,}, {cfg.grad_accum} "
@@ -849,7 +849,7 @@ def run_plan(cfg: TrainConfig, mcfg: ModelConfig, seq_len: int, world: int, fact
 def shape_run(cfg: TrainConfig, vocab_size: int, world: int = 1) -> tuple[TrainConfig, ModelConfig, int]:
     "A run's model shape (its preset with room for `vocab_size` tokens), sequence length, and config with its length resolved"
     mcfg = get_config(cfg.preset, vocab_size=padded_vocab(vocab_size), dropout=cfg.dropout)
-    seq_len = check_seq_len(cfg.seq_len or mcfg.context_length, mcfg.context_length)
+    seq_len = check_seq_len(cfg.seq_len or mcfg.context_length, mcfg.context_length, f"the {cfg.preset} preset")
     return resolve_length(cfg, cfg.tokens_per_step(seq_len, world)), mcfg, seq_len
 
 def resume_note(state: dict | None, cfg: TrainConfig, seq_len: int, world: int) -> str:
@@ -882,7 +882,7 @@ def prepare_pretraining(cfg: TrainConfig, device: torch.device, checkpoint=None,
     if len(data.val) <= seq_len + 1:
         raise ValueError(f"the validation split has {len(data.val)} tokens, fewer than one window of {seq_len + 1}: "
                          f"use a bigger corpus, a --val-dataset, or a smaller --seq-len")
-    batch_tokens = cfg.batch_size * seq_len * cfg.grad_accum * world
+    batch_tokens = cfg.tokens_per_step(seq_len, world)
     return {"cfg": cfg, "model": model, "tokenizer": tokenizer, "seq_len": seq_len,
             "banner": f"{cfg.preset}: {model.num_params():,} parameters | {device_name(device)} x {world}\n"
                       + run_plan(cfg, mcfg, seq_len, world, device_facts(device, cfg.precision, mcfg), data_tokens=len(data.train))

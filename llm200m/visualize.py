@@ -272,23 +272,23 @@ def _evaluations(history: list) -> list:
         evals.append({"step": record.get("step"), "val_loss": val, "train_loss_avg": mean}); window = []
     return evals
 
-def history_verdict(history: list, patience: int = 3, min_delta: float = 0.0) -> dict:
+def history_verdict(history: list, overfit_evals: int = 3, min_delta: float = 0.0) -> dict:
     "02's overfitting rule applied to a metrics `history`: {'detected', 'since_step', 'evidence'}"
     from llm200m.pretrain import overfitting_verdict as rule  # imports torch: only for runs without a recorded verdict
-    return rule(_evaluations(history), patience, min_delta)
+    return rule(_evaluations(history), overfit_evals, min_delta)
 
 # %% ../nbs/04_visualize.ipynb 63
-def run_verdict(run: dict, patience: int = 3) -> dict:
+def run_verdict(run: dict, overfit_evals: int = 3) -> dict:
     "The run's overfitting verdict: the file's `overfitting` field when present, else computed from its history"
     recorded = run.get("overfitting")
     if isinstance(recorded, dict) and isinstance(recorded.get("detected"), bool): return {**recorded, "source": "trainer"}
     history = run.get("history") if isinstance(run.get("history"), list) else []
-    return {**history_verdict(history, patience), "source": "history"}
+    return {**history_verdict(history, overfit_evals), "source": "history"}
 
-def run_verdicts(stats, patience: int = 3) -> dict:
+def run_verdicts(stats, overfit_evals: int = 3) -> dict:
     "Run label -> overfitting verdict, for every run"
     runs = _as_metrics(stats)["runs"]
-    return {label: run_verdict(run, patience) for label, run in zip(run_labels(runs), runs)}
+    return {label: run_verdict(run, overfit_evals) for label, run in zip(run_labels(runs), runs)}
 
 # %% ../nbs/04_visualize.ipynb 68
 def _clock(seconds: float) -> str:
@@ -304,12 +304,12 @@ def _last(series) -> float:
     return float(values.iloc[-1]) if len(values) else math.nan
 
 # %% ../nbs/04_visualize.ipynb 69
-def _run_summary(label: str, run: dict, rows, patience: int) -> dict:
+def _run_summary(label: str, run: dict, rows, overfit_evals: int) -> dict:
     "The summary row of one run, from its history rows"
     evals, best = rows[rows.val_loss.notna()], run.get("best") if isinstance(run.get("best"), dict) else {}
     at = evals.loc[evals.val_loss.idxmin()] if len(evals) else None
     with np.errstate(over="ignore"): recorded_ppl = float(np.exp(_number(best.get("val_loss"))))
-    verdict = run_verdict(run, patience)
+    verdict = run_verdict(run, overfit_evals)
     return {"run": label, "phase": _phase(run), "run_id": run.get("run_id"), "status": run.get("status") or "unknown",
             "resumed_at": ", ".join(f"{step:g}" for step in resume_steps(run)),
             "best_val_loss": at.val_loss if at is not None else _number(best.get("val_loss")),
@@ -321,12 +321,12 @@ def _run_summary(label: str, run: dict, rows, patience: int) -> dict:
             "overfitting": verdict["detected"], "overfitting_since": verdict["since_step"],
             "evidence": verdict["evidence"] or "", "verdict_by": verdict["source"]}
 
-def summarize(stats, patience: int = 3) -> "pd.DataFrame":
+def summarize(stats, overfit_evals: int = 3) -> "pd.DataFrame":
     "One row per run: best val loss / ppl / bpb and its step, tokens, wall time, final lr, NaN skips, overfitting"
     import pandas as pd
     metrics = _as_metrics(stats)
     frame, labels = history_frame(metrics), run_labels(metrics["runs"])
-    rows = [_run_summary(label, run, frame[frame.run == label], patience) for label, run in zip(labels, metrics["runs"])]
+    rows = [_run_summary(label, run, frame[frame.run == label], overfit_evals) for label, run in zip(labels, metrics["runs"])]
     table = pd.DataFrame(rows).set_index("run")
     for column in ("last_step", "tokens", "best_step", "nan_steps_skipped"): table[column] = pd.to_numeric(table[column]).astype("Int64")
     return table
@@ -360,7 +360,7 @@ def _headline(table) -> str:
     return "\n".join(lines[:6] + ([f"... and {len(lines) - 6} more runs"] if len(lines) > 6 else []))
 
 # %% ../nbs/04_visualize.ipynb 79
-def plot_training(stats, panels=DEFAULT_PANELS, x: str = "step", smoothing: float = 0.6, phases=None, patience: int = 3,
+def plot_training(stats, panels=DEFAULT_PANELS, x: str = "step", smoothing: float = 0.6, phases=None, overfit_evals: int = 3,
                   title: str = "Training metrics"):
     "One figure with a panel per name in `panels` (loss spans the top row), titled with a summary of each run"
     unknown = [p for p in panels if p not in PANELS]
@@ -370,7 +370,7 @@ def plot_training(stats, panels=DEFAULT_PANELS, x: str = "step", smoothing: floa
         runs = [r for r in metrics["runs"] if _phase(r) in phases]
         if not runs: raise ValueError(f"No runs of phase(s) {list(phases)}; this file has {sorted({_phase(r) for r in metrics['runs']})}")
         metrics = {**metrics, "runs": runs}
-    frame, table = history_frame(metrics), summarize(metrics, patience)
+    frame, table = history_frame(metrics), summarize(metrics, overfit_evals)
     rest = [p for p in panels if p != "loss"]
     mosaic = ([["loss", "loss"]] if "loss" in panels else []) + [rest[i:i + 2] + ["."] * (2 - len(rest[i:i + 2])) for i in range(0, len(rest), 2)]
     fig = _new_figure(figsize=(14, 1.4 + 4 * len(mosaic)), layout="constrained")

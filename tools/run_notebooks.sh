@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Execute notebooks top to bottom with Jupyter (outside nbdev_test, slow cells included) and store their outputs,
+# Execute notebooks top to bottom (outside nbdev_test, slow cells included, `#| eval: false` ones not) and store their outputs,
 # which the docs site and README show. Usage: tools/run_notebooks.sh [nbs/NN_name.ipynb ...] (default: all).
 # Progress bars are stored as widgets (tqdm's TQDM_DISABLE does not reach bars that pass disable= themselves), so
 # tools/strip_progress_bars.py removes them afterwards: the stored outputs hold results, not widget state.
@@ -11,8 +11,7 @@ notebooks=("$@")
 for nb in "${notebooks[@]}"; do
   echo "== $nb"
   start=$(date +%s)
-  HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 jupyter nbconvert --to notebook --execute --inplace \
-    --ExecutePreprocessor.timeout="${NB_CELL_TIMEOUT:-1800}" --log-level WARN "$nb"
+  python tools/run_notebooks_fast.py --with-slow "$nb"   # every cell but `#| eval: false` ones (Colab, GPU + hub runs)
   echo "   $(( $(date +%s) - start )) s"
 done
 python tools/strip_progress_bars.py "${notebooks[@]}"
