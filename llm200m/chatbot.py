@@ -465,6 +465,8 @@ def chat_parser() -> argparse.ArgumentParser:
     p.add_argument("--num-beams", type=int, default=s.num_beams, help="> 1: beam search, deterministic; the reply shows when complete (default: %(default)s)")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps (default: %(default)s)")
     p.add_argument("--quantize", choices=["int8"], help="int8 Linear layers: faster CPU decoding, slightly different replies")
+    p.add_argument("--backend", choices=["torch", "onnx"], default="torch",
+                   help="torch: our engine (default); onnx: the model exported to ONNX Runtime at start-up (06_export)")
     p.add_argument("--no-color", action="store_true", help="no colours (also when NO_COLOR is set or the output is not a terminal)")
     b = p.add_argument_group("benchmark (random weights; no checkpoint needed)")
     b.add_argument("--benchmark", action="store_true", help="measure decoding speed against transformers and the roofline, print the table, exit")
@@ -526,7 +528,11 @@ def main(argv: list[str] | None = None) -> int:
     if path is None: print(NO_CHECKPOINT, file=sys.stderr); return 2
     try:
         chat = load_chat_model(path, get_device(args.device))
-        session = ChatSession(Engine(chat.model, quantize=args.quantize), chat.tokenizer, args.system, settings, chat.stop_ids)
+        if args.backend == "onnx":
+            from llm200m.export import OnnxEngine        # 06_export: the same engine interface on ONNX Runtime
+            engine = OnnxEngine.from_model(chat.model, args.quantize)
+        else: engine = Engine(chat.model, quantize=args.quantize)
+        session = ChatSession(engine, chat.tokenizer, args.system, settings, chat.stop_ids)
     except (OSError, ValueError) as e: print(f"error: {e}", file=sys.stderr); return 2
     except KeyboardInterrupt: return 130
     interactive = args.prompt is None and sys.stdin.isatty()

@@ -5,8 +5,8 @@
 # %% auto 0
 __all__ = ['MIN_TEMPERATURE', 'MIN_PENALTY', 'QUANTIZE_CHOICES', 'apply_repetition_penalty', 'top_k_filter', 'top_p_filter',
            'sample_next_token', 'SamplingConfig', 'PackedLinear', 'quantize_int8', 'prepare_for_inference',
-           'GenerationStats', 'Engine', 'copy_bandwidth', 'weight_bytes_per_token', 'TokenClock', 'time_engine',
-           'time_transformers', 'benchmark_generation']
+           'GenerationStats', 'check_prompt', 'sample_loop', 'Engine', 'copy_bandwidth', 'weight_bytes_per_token',
+           'TokenClock', 'time_engine', 'time_transformers', 'benchmark_generation']
 
 # %% ../nbs/05_chat_engine.ipynb 5
 import copy, math, statistics, time, warnings
@@ -148,6 +148,44 @@ class GenerationStats:
         return (self.new_tokens - 1) / self.decode_s if self.new_tokens > 1 and self.decode_s > 0 else float("nan")
 
 # %% ../nbs/05_chat_engine.ipynb 34
+def check_prompt(idx, cfg) -> None:
+    "Raise a ValueError that says what to do if the prompt (B, T) cannot be generated from with a model of shape `cfg`"
+    T, C, V = idx.size(1), cfg.context_length, cfg.vocab_size
+    if T == 0: raise ValueError("the prompt is empty: give at least one token id (e.g. the begin-of-text token)")
+    if T > C: raise ValueError(f"the prompt has {T} tokens but the model's context holds {C}: keep its last {C} "
+                               f"tokens, or fewer to leave room for the reply (the chat session drops old turns)")
+    if idx.min() < 0 or idx.max() >= V: raise ValueError(f"token ids must be in [0, {V}): got {idx.min().item()}..{idx.max().item()}")
+
+def sample_loop(logits, feed, idx, s: SamplingConfig, stop_ids, stats: GenerationStats, n_new: int, started: float) -> Iterator[torch.Tensor]:
+    "The decode loop of any runtime: sample from `logits` (B, 1, V), yield the tokens (B,), get the next logits from `feed(tokens)`"
+    B, device = idx.shape[0], idx.device
+    generator = torch.Generator(device)                          # our own random stream: the global one is left alone
+    if s.seed is None: generator.seed()                          # a fresh, non-deterministic seed
+    else: generator.manual_seed(s.seed)
+    stop = torch.tensor(list(stop_ids), dtype=torch.long, device=device)
+    finished = torch.zeros(B, dtype=torch.bool, device=device)
+    seen = None
+    if s.repetition_penalty != 1.0:
+        seen = torch.zeros(B, logits.size(-1), dtype=torch.bool, device=device).scatter_(1, idx, True)
+    t0 = started
+    for i in range(n_new):
+        logits = logits[:, -1].float()
+        if seen is not None: logits = apply_repetition_penalty(logits, seen, s.repetition_penalty)
+        token = sample_next_token(logits, s.temperature, s.top_k, s.top_p, generator)   # (B,)
+        finished |= torch.isin(token, stop)
+        t1 = time.perf_counter()
+        if i == 0: stats.prefill_s = t1 - t0
+        else: stats.decode_s += t1 - t0
+        if finished.all(): stats.finish_reason = "stop"; return
+        stats.new_tokens += 1
+        yield token
+        if i == n_new - 1: return                                # the last token is never fed back
+        t0 = time.perf_counter()
+        if seen is not None: seen.scatter_(1, token[:, None], True)
+        logits = feed(token)
+
+
+# %% ../nbs/05_chat_engine.ipynb 35
 def _settings(settings: SamplingConfig | None, overrides: dict) -> SamplingConfig:
     return replace(settings or SamplingConfig(), **overrides)
 
@@ -159,14 +197,6 @@ class Engine:
         self.device = self.model.embed_tokens.weight.device
         self.cache, self.cached_ids = None, []     # the KV cache, and the token ids whose keys/values it holds
         self.stats, self.calls = GenerationStats(), 0
-
-    def _check_prompt(self, idx):
-        "Raise a ValueError that says what to do if the prompt (B, T) cannot be generated from"
-        T, C, V = idx.size(1), self.cfg.context_length, self.cfg.vocab_size
-        if T == 0: raise ValueError("the prompt is empty: give at least one token id (e.g. the begin-of-text token)")
-        if T > C: raise ValueError(f"the prompt has {T} tokens but the model's context holds {C}: keep its last {C} "
-                                   f"tokens, or fewer to leave room for the reply (the chat session drops old turns)")
-        if idx.min() < 0 or idx.max() >= V: raise ValueError(f"token ids must be in [0, {V}): got {idx.min().item()}..{idx.max().item()}")
 
     def _prepare_cache(self, idx) -> int:
         "Make the cache ready for prompt `idx` (B, T); return how many prompt tokens it already holds"
@@ -185,46 +215,27 @@ class Engine:
     @torch.inference_mode()
     def _decode(self, idx, s: SamplingConfig, stop_ids=()) -> Iterator[torch.Tensor]:
         "Yield the next token ids (B,) of prompts `idx` (B, T) until every row stops, max_new_tokens, or the context ends"
-        self._check_prompt(idx)
+        check_prompt(idx, self.cfg)
         B, T = idx.shape
         n_new = min(s.max_new_tokens, self.cfg.context_length - T + 1)
         reused = self._prepare_cache(idx)
         self.calls += 1; call = self.calls
         self.stats = stats = GenerationStats(prompt_tokens=T, reused_tokens=reused, finish_reason="length" if n_new == s.max_new_tokens else "context")
-        generator = torch.Generator(self.device)                     # our own random stream: the global one is left alone
-        if s.seed is None: generator.seed()                          # a fresh, non-deterministic seed
-        else: generator.manual_seed(s.seed)
-        stop = torch.tensor(list(stop_ids), dtype=torch.long, device=self.device)
-        finished = torch.zeros(B, dtype=torch.bool, device=self.device)
-        seen = None
-        if s.repetition_penalty != 1.0:
-            seen = torch.zeros(B, self.cfg.vocab_size, dtype=torch.bool, device=self.device).scatter_(1, idx, True)
         t0 = time.perf_counter()
         logits, _ = self.model(idx[:, reused:], cache=self.cache, last_only=True)           # prefill: (B, 1, V)
         if B == 1: self.cached_ids = idx[0].tolist()
-        for i in range(n_new):
-            logits = logits[:, -1].float()
-            if seen is not None: logits = apply_repetition_penalty(logits, seen, s.repetition_penalty)
-            token = sample_next_token(logits, s.temperature, s.top_k, s.top_p, generator)   # (B,)
-            finished |= torch.isin(token, stop)
-            t1 = time.perf_counter()
-            if i == 0: stats.prefill_s = t1 - t0
-            else: stats.decode_s += t1 - t0
-            if finished.all(): stats.finish_reason = "stop"; return
-            stats.new_tokens += 1
-            yield token
-            if i == n_new - 1: return                                                        # the last token is never fed back
+        def feed(token):                                                                     # decode one position: (B, 1, V)
             if self.calls != call: raise RuntimeError("another call on this engine started before this stream ended: an engine "
                                                       "has one KV cache, so it runs one stream at a time (use two engines)")
-            t0 = time.perf_counter()
-            if seen is not None: seen.scatter_(1, token[:, None], True)
-            logits, _ = self.model(token[:, None], cache=self.cache, last_only=True)        # decode one position: (B, 1, V)
+            logits, _ = self.model(token[:, None], cache=self.cache, last_only=True)
             if B == 1: self.cached_ids.append(token.item())
+            return logits
+        yield from sample_loop(logits, feed, idx, s, stop_ids, stats, n_new, t0)
 
     @torch.inference_mode()
     def _beam_search(self, idx, s: SamplingConfig, stop_ids=()) -> list[int]:
         "The best of `s.num_beams` hypotheses after prompt `idx` (1, T), as transformers' beam search ranks them; without its stop id"
-        self._check_prompt(idx)
+        check_prompt(idx, self.cfg)
         n, T, V = s.num_beams, idx.size(1), self.cfg.vocab_size
         n_new, stop = min(s.max_new_tokens, self.cfg.context_length - T + 1), set(stop_ids)
         self.calls += 1
@@ -289,7 +300,7 @@ class Engine:
         return rows
 
 
-# %% ../nbs/05_chat_engine.ipynb 55
+# %% ../nbs/05_chat_engine.ipynb 56
 def copy_bandwidth(n_bytes: int = 256 * 2**20, repeats: int = 5) -> float:
     "Memory bandwidth (bytes/s) of copying a buffer much larger than the CPU caches, counting bytes read + written"
     # random values: on this project's (virtual) build machines a buffer of constants copies at ~71 GB/s and one of
@@ -312,7 +323,7 @@ def weight_bytes_per_token(model: nn.Module) -> int:
         elif isinstance(m, Int8Linear): total += m.in_features * m.out_features   # one byte per weight
     return total
 
-# %% ../nbs/05_chat_engine.ipynb 58
+# %% ../nbs/05_chat_engine.ipynb 59
 class TokenClock:
     "Records the time each token arrives; also usable as a transformers `generate(streamer=...)`"
     def __init__(self): self.start, self.times = time.perf_counter(), []
@@ -335,7 +346,7 @@ def time_transformers(hf_model, prompt: list[int], new_tokens: int) -> tuple[lis
     clock.times = clock.times[1:]                                               # the streamer first receives the prompt
     return out[0, len(prompt):].tolist(), clock
 
-# %% ../nbs/05_chat_engine.ipynb 60
+# %% ../nbs/05_chat_engine.ipynb 61
 def _speed_row(runs: list, bytes_per_token: int, bandwidth: float) -> dict:
     "One table row from the (tokens, clock) pairs of one contender's timed runs"
     steps = [b - a for _, clock in runs for a, b in zip(clock.times, clock.times[1:])]
@@ -343,7 +354,7 @@ def _speed_row(runs: list, bytes_per_token: int, bandwidth: float) -> dict:
             "decode tokens/s": 1 / statistics.median(steps), "weight MB/token": bytes_per_token / 1e6,
             "roofline tokens/s": bandwidth / bytes_per_token}
 
-# %% ../nbs/05_chat_engine.ipynb 61
+# %% ../nbs/05_chat_engine.ipynb 62
 def benchmark_generation(preset: str = "llm200m", prompt_tokens: int = 32, new_tokens: int = 128, rounds: int = 3,
                          seed: int = 0):
     "A pandas DataFrame of greedy decoding speed at batch 1: ours fp32 and int8 vs transformers' generate(), vs the roofline"
