@@ -287,7 +287,7 @@ def read_gguf(path) -> tuple[dict, dict]:
                for t in reader.tensors}
     return meta, tensors
 
-# %% ../nbs/06_export.ipynb 46
+# %% ../nbs/06_export.ipynb 49
 FORMATS = {"hf": (None,), "onnx": (None, *ONNX_QUANTIZE), "gguf": (None, *GGUF_TYPES)}   # format: its --quantize choices
 
 def export_parser() -> argparse.ArgumentParser:
@@ -324,5 +324,5 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {out} ({size / 1e6:.1f} MB)")
     return 0
 
-# %% ../nbs/06_export.ipynb 48
+# %% ../nbs/06_export.ipynb 51
 if __name__ == "__main__" and "__file__" in globals(): sys.exit(main())   # `python -m llm200m.export`; never in a notebook
