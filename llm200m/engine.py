@@ -265,7 +265,8 @@ class Engine:
             if not improvable or (len(finished) == n and s.early_stopping is True): break
             if g == 0: stats.prefill_s = time.perf_counter() - t0; t0 = time.perf_counter()
             order = torch.tensor(parents, device=self.device)
-            self.cache.k, self.cache.v = self.cache.k[:, order], self.cache.v[:, order]             # each beam keeps its parent's past
+            for t in (self.cache.k, self.cache.v): t[:, :, :, :self.cache.pos] = t[:, order, :, :self.cache.pos]  # each beam takes its parent's past
+                                                                                     # (only the filled part: the cache spans the whole context)
             beams, scores = [beams[p] + [t] for p, t in zip(parents, tokens)], torch.tensor(kept, device=self.device)
             logits = self.model(torch.tensor(tokens, device=self.device)[:, None], cache=self.cache, last_only=True)[0][:, -1]
         self.cache, self.cached_ids = None, []       # the next call allocates a cache of its own batch

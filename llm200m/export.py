@@ -202,7 +202,7 @@ def rope_permutation(n_heads: int, head_dim: int) -> torch.Tensor:
     within = torch.stack([torch.arange(half), torch.arange(half) + half], dim=1).flatten()   # 0, h, 1, h+1, ...
     return (torch.arange(n_heads)[:, None] * head_dim + within).flatten()
 
-# %% ../nbs/06_export.ipynb 34
+# %% ../nbs/06_export.ipynb 35
 GGUF_TYPES = ("f32", "f16", "q8_0", "q4_0")
 
 def gguf_tensors(model) -> list[tuple[str, np.ndarray]]:
@@ -224,7 +224,7 @@ def gguf_tensors(model) -> list[tuple[str, np.ndarray]]:
     if not cfg.tie_embeddings: out.append((name(T.OUTPUT), w["lm_head.weight"]))
     return [(n, t.numpy()) for n, t in out]
 
-# %% ../nbs/06_export.ipynb 36
+# %% ../nbs/06_export.ipynb 37
 def gguf_vocab(tokenizer, vocab_size: int) -> dict:
     "Tokens, token types and merges of a byte-level BPE tokenizer in llama.cpp's `gpt2` form, padded to `vocab_size` ids"
     import json, re
@@ -244,7 +244,7 @@ def gguf_vocab(tokenizer, vocab_size: int) -> dict:
     return {"tokens": tokens, "types": types, "merges": [m if isinstance(m, str) else " ".join(m) for m in state["model"]["merges"]],
             "template": template}
 
-# %% ../nbs/06_export.ipynb 38
+# %% ../nbs/06_export.ipynb 39
 def write_gguf(model, tokenizer, path, dtype: str = "f16") -> Path:
     "Write `model` (our Llama) and its `tokenizer` as one GGUF file for llama.cpp; `dtype`: f32, f16, q8_0 or q4_0"
     import gguf
@@ -287,7 +287,7 @@ def read_gguf(path) -> tuple[dict, dict]:
                for t in reader.tensors}
     return meta, tensors
 
-# %% ../nbs/06_export.ipynb 49
+# %% ../nbs/06_export.ipynb 50
 FORMATS = {"hf": (None,), "onnx": (None, *ONNX_QUANTIZE), "gguf": (None, *GGUF_TYPES)}   # format: its --quantize choices
 
 def export_parser() -> argparse.ArgumentParser:
@@ -324,5 +324,5 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {out} ({size / 1e6:.1f} MB)")
     return 0
 
-# %% ../nbs/06_export.ipynb 51
+# %% ../nbs/06_export.ipynb 52
 if __name__ == "__main__" and "__file__" in globals(): sys.exit(main())   # `python -m llm200m.export`; never in a notebook
