@@ -211,7 +211,7 @@ def checkpoint_kind(path) -> str:
     return "transformers" if not Path(path).exists() and re.fullmatch(r"[\w.-]+/[\w.-]+", str(path)) else "llm200m"
 
 def load_chat_model(path, device="cpu") -> ChatModel:
-    "Model, tokenizer and stop ids of a checkpoint: ours, or any Llama-architecture transformers checkpoint (a directory or a hub name)"
+    "Model, tokenizer and stop ids of a checkpoint: ours, or a transformers Llama or Bamba checkpoint (a directory or a hub name)"
     from llm200m.data import chat_stop_ids, load_tokenizer
     if checkpoint_kind(path) == "llm200m":                # load_checkpoint says what is wrong with a broken one
         model = load_checkpoint(path, device=device)
@@ -222,12 +222,18 @@ def load_chat_model(path, device="cpu") -> ChatModel:
     except OSError as e:
         raise FileNotFoundError(f"{path} is neither a checkpoint directory here nor a model the Hugging Face hub could give "
                                 f"({str(e).splitlines()[0]})") from None
-    if config.model_type != "llama":
-        raise ValueError(f"{path} holds a {config.model_type!r} model: the chatbot runs Llama-architecture checkpoints (model_type 'llama')")
+    if config.model_type not in ("llama", "bamba"):
+        raise ValueError(f"{path} holds a {config.model_type!r} model: the chatbot runs Llama-architecture checkpoints (model_type "
+                         f"'llama') and Mamba-2 hybrids (model_type 'bamba', 07_hybrid)")
     try: eos = GenerationConfig.from_pretrained(str(path)).eos_token_id
     except OSError: eos = None                            # no generation_config.json: the tokenizer's end-of-sequence token
     tokenizer = load_tokenizer(str(path))
-    return ChatModel(load_hf(str(path)).to(device), tokenizer, chat_stop_ids(tokenizer, eos if isinstance(eos, list) else [eos]))
+    if config.model_type == "bamba":
+        from transformers import BambaForCausalLM
+        from llm200m.hybrid import from_bamba
+        model = from_bamba(BambaForCausalLM.from_pretrained(str(path))).float()
+    else: model = load_hf(str(path))
+    return ChatModel(model.to(device), tokenizer, chat_stop_ids(tokenizer, eos if isinstance(eos, list) else [eos]))
 
 
 # %% ../nbs/05_chatbot.ipynb 49

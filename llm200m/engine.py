@@ -201,15 +201,15 @@ class Engine:
     def _prepare_cache(self, idx) -> int:
         "Make the cache ready for prompt `idx` (B, T); return how many prompt tokens it already holds"
         B, T = idx.shape
-        if self.cache is None or self.cache.k.size(1) != B:
+        if self.cache is None or self.cache.batch_size != B:
             self.cache, self.cached_ids = self.model.make_cache(B, self.cfg.context_length), []
         reused = 0
         if B == 1:
             for cached, new in zip(self.cached_ids, idx[0].tolist()):
                 if cached != new: break
                 reused += 1
-        reused = min(reused, T - 1)
-        self.cache.pos, self.cached_ids = reused, self.cached_ids[:reused]
+        reused = self.cache.rewind(min(reused, T - 1))   # a hybrid's cache may only go back to an earlier snapshot
+        self.cached_ids = self.cached_ids[:reused]
         return reused
 
     @torch.inference_mode()
@@ -222,7 +222,11 @@ class Engine:
         self.calls += 1; call = self.calls
         self.stats = stats = GenerationStats(prompt_tokens=T, reused_tokens=reused, finish_reason="length" if n_new == s.max_new_tokens else "context")
         t0 = time.perf_counter()
-        logits, _ = self.model(idx[:, reused:], cache=self.cache, last_only=True)           # prefill: (B, 1, V)
+        ids = idx[:, reused:]
+        if not self.cache.rewindable and ids.size(1) > 1:  # a recurrent state cannot go back: save it one token before the end,
+            self.model(ids[:, :-1], cache=self.cache, last_only=True)   # where asking the same prompt again would restart
+            self.cache.snapshot(); ids = ids[:, -1:]
+        logits, _ = self.model(ids, cache=self.cache, last_only=True)                        # prefill: (B, 1, V)
         if B == 1: self.cached_ids = idx[0].tolist()
         def feed(token):                                                                     # decode one position: (B, 1, V)
             if self.calls != call: raise RuntimeError("another call on this engine started before this stream ended: an engine "
@@ -243,7 +247,7 @@ class Engine:
         t0 = time.perf_counter()
         self.cache, self.cached_ids = self.model.make_cache(1, self.cfg.context_length), []    # prefill the prompt once...
         logits = self.model(idx, cache=self.cache, last_only=True)[0][:, -1].expand(n, V)
-        self.cache.k, self.cache.v = (t.expand(-1, n, -1, -1, -1).contiguous() for t in (self.cache.k, self.cache.v))  # ...for n beams
+        self.cache.expand(n)                                                                      # ...for n beams
         beams, scores = [[] for _ in range(n)], torch.full((n,), -1e9, device=self.device)
         scores[0] = 0.0                              # all beams start equal: only the first may extend, or they would all agree
         finished, improvable = [], True              # (score / length ** penalty, tokens): the best n, best first
@@ -265,8 +269,7 @@ class Engine:
             if not improvable or (len(finished) == n and s.early_stopping is True): break
             if g == 0: stats.prefill_s = time.perf_counter() - t0; t0 = time.perf_counter()
             order = torch.tensor(parents, device=self.device)
-            for t in (self.cache.k, self.cache.v): t[:, :, :, :self.cache.pos] = t[:, order, :, :self.cache.pos]  # each beam takes its parent's past
-                                                                                     # (only the filled part: the cache spans the whole context)
+            self.cache.reorder(order)                # each beam takes its parent's past (only the filled part is copied)
             beams, scores = [beams[p] + [t] for p, t in zip(parents, tokens)], torch.tensor(kept, device=self.device)
             logits = self.model(torch.tensor(tokens, device=self.device)[:, None], cache=self.cache, last_only=True)[0][:, -1]
         self.cache, self.cached_ids = None, []       # the next call allocates a cache of its own batch
@@ -363,7 +366,8 @@ def benchmark_generation(preset: str = "llm200m", prompt_tokens: int = 32, new_t
     torch.manual_seed(seed)
     model = Llama(get_config(preset)).eval()                                        # random weights
     prompt = torch.randint(0, model.cfg.vocab_size, (prompt_tokens,)).tolist()
-    fp32, int8, hf = Engine(model), Engine(model, quantize="int8"), to_hf(model)
+    if model.cfg.is_hybrid: from llm200m.hybrid import to_bamba   # a hybrid (07) races transformers' Bamba
+    fp32, int8, hf = Engine(model), Engine(model, quantize="int8"), to_bamba(model) if model.cfg.is_hybrid else to_hf(model)
     contenders = {"ours fp32": (fp32.model, lambda: time_engine(fp32, prompt, new_tokens)),
                   "ours int8": (int8.model, lambda: time_engine(int8, prompt, new_tokens)),
                   "transformers generate() fp32": (model, lambda: time_transformers(hf, prompt, new_tokens))}

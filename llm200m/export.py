@@ -28,10 +28,11 @@ def hf_generation_config(tokenizer):
     return GenerationConfig(bos_token_id=bos, eos_token_id=chat_stop_ids(tokenizer), pad_token_id=bos)
 
 def export_hf(checkpoint, out_dir) -> Path:
-    "Write our checkpoint (weights and tokenizer) as a transformers Llama directory `out_dir` that loads with no custom code"
+    "Write our checkpoint (weights and tokenizer) as a transformers directory `out_dir` that loads with no custom code: Llama, or Bamba for a hybrid (07)"
     from llm200m.data import load_tokenizer
     model, tokenizer = load_checkpoint(checkpoint), load_tokenizer(checkpoint)
-    hf, generation = to_hf(model), hf_generation_config(tokenizer)
+    if model.cfg.is_hybrid: from llm200m.hybrid import to_bamba
+    hf, generation = to_bamba(model) if model.cfg.is_hybrid else to_hf(model), hf_generation_config(tokenizer)
     hf.config.bos_token_id, hf.config.eos_token_id, hf.config.pad_token_id = generation.bos_token_id, generation.eos_token_id, generation.pad_token_id
     hf.generation_config = generation
     with atomic_dir(out_dir) as tmp:
@@ -79,6 +80,8 @@ def export_onnx(model, path) -> Path:
     "Write `model` (our Llama, on the CPU) as an ONNX decoder with an explicit KV cache at `path`"
     import logging, warnings
     cfg, path = model.cfg, Path(path)
+    if cfg.is_hybrid: raise ValueError("ONNX export covers attention-only models: a hybrid's Mamba-2 layers carry a state this "
+                                       "exporter does not write. Use --format hf (a transformers Bamba directory) instead")
     B, T, P = 2, 3, 4                                            # example sizes: none may be 0 or 1 (those would be baked in)
     ids, pos = torch.randint(0, cfg.vocab_size, (B, T)), (torch.arange(T) + P).expand(B, T).contiguous()
     past = [torch.zeros(B, cfg.n_kv_heads, P, cfg.head_dim) for _ in range(2 * cfg.n_layers)]
@@ -250,6 +253,8 @@ def write_gguf(model, tokenizer, path, dtype: str = "f16") -> Path:
     import gguf
     from gguf import GGMLQuantizationType as Q
     from llm200m.data import END_TOKEN
+    if model.cfg.is_hybrid: raise ValueError("GGUF export covers attention-only (Llama) models, not a hybrid with Mamba-2 layers: "
+                                             "use --format hf (a transformers Bamba directory) instead")
     if dtype not in GGUF_TYPES: raise ValueError(f"dtype={dtype!r}: GGUF is written as one of {', '.join(GGUF_TYPES)}")
     qtype = {"f32": Q.F32, "f16": Q.F16, "q8_0": Q.Q8_0, "q4_0": Q.Q4_0}[dtype]
     head_type = Q.Q8_0 if dtype == "q4_0" else qtype

@@ -61,7 +61,7 @@ def load_pretrained(path, device="cpu"):
     return model, tokenizer
 
 # %% ../nbs/03_finetune.ipynb 13
-LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj", "in_proj", "out_proj"]  # the last two: Mamba-2 (07)
 
 def apply_lora(model: torch.nn.Module, r: int = 16, alpha: int = 32, dropout: float = 0.05):
     "`model` wrapped by peft with LoRA adapters on every attention and MLP projection; only the adapters train"

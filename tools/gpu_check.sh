@@ -8,6 +8,8 @@
 #   4. fp32, micro-batch 8 x 1024: no fused SDPA kernel takes grouped K/V heads in fp32, so K/V are repeated
 #   5. Muon for the hidden matrices (--optimizer muon): bf16 + compile at 32 x 1024, and fp16 + GradScaler at 4 x 1024
 #   6. torchrun on all GPUs, bf16 + compile (only when there are several)
+#   7. the Mamba-2 hybrid of the same size (--preset hybrid-200m, 07_hybrid): bf16 + compile at 16 x 1024, and fp16 +
+#      GradScaler at 1 x 1024 (its scan saves ~4x an attention layer's activations: the T4 shape of its plan)
 # Data: the embedded pystdlib corpus with a 32000-token BPE, prepared once beforehand (`python -m llm200m.data prepare`).
 # Any error, a non-finite loss, or a run that ends without training records makes it exit non-zero.
 #
@@ -26,7 +28,8 @@ if [ "${1:-}" = "--cpu-smoke" ]; then
   model=(--preset tiny --dataset pystdlib --limit 200 --vocab-size 512 --seq-len 64 --device cpu)
   prep=(--dataset pystdlib --limit 200 --vocab-size 512)
   runs=("fp32-cpu:--precision fp32 --optimizer adamw --batch-size 8 --grad-accum 2"
-        "muon-fp32-cpu:--precision fp32 --optimizer muon --batch-size 8 --grad-accum 2")
+        "muon-fp32-cpu:--precision fp32 --optimizer muon --batch-size 8 --grad-accum 2"
+        "hybrid-fp32-cpu:--preset hybrid-tiny --precision fp32 --optimizer muon --batch-size 8 --grad-accum 2")
   resumed="fp32-cpu"
   multi=2; multi_flags="--precision fp32 --optimizer muon --batch-size 8 --grad-accum 1"
 else
@@ -37,7 +40,9 @@ else
         "fp16-scaler-compile:--precision fp16 --optimizer adamw --compile --batch-size 4 --grad-accum 32"
         "fp32-expanded-kv:--precision fp32 --optimizer adamw --batch-size 8 --grad-accum 4"
         "muon-bf16-compile:--precision bf16 --compile --optimizer muon --batch-size 32 --grad-accum 4"
-        "muon-fp16-scaler:--precision fp16 --optimizer muon --batch-size 4 --grad-accum 32")
+        "muon-fp16-scaler:--precision fp16 --optimizer muon --batch-size 4 --grad-accum 32"
+        "hybrid-bf16-compile:--preset hybrid-200m --precision bf16 --optimizer adamw --compile --batch-size 16 --grad-accum 8"
+        "hybrid-fp16-scaler:--preset hybrid-200m --precision fp16 --optimizer adamw --batch-size 1 --grad-accum 128")
   resumed="bf16-compile"
   multi=$(python -c "import torch; print(torch.cuda.device_count())"); multi_flags="--precision bf16 --compile --optimizer muon --batch-size 32 --grad-accum 1"
 fi
