@@ -535,6 +535,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         chat = load_chat_model(path, get_device(args.device))
         if args.backend == "onnx":
+            if chat.model.cfg.is_hybrid: raise ValueError("--backend onnx runs attention-only models; this checkpoint is a hybrid "
+                                                          "with Mamba-2 layers (07): leave --backend out to chat with it in PyTorch")
             from llm200m.export import OnnxEngine        # 06_export: the same engine interface on ONNX Runtime
             engine = OnnxEngine.from_model(chat.model, args.quantize)
         else: engine = Engine(chat.model, quantize=args.quantize)

@@ -212,6 +212,13 @@ class Engine:
         self.cached_ids = self.cached_ids[:reused]
         return reused
 
+    def _forward(self, ids):
+        "Logits (B, 1, V) of the last of `ids` through the cache; a forward cut short (Ctrl-C, an error) drops the cache"
+        try: return self.model(ids, cache=self.cache, last_only=True)[0]
+        except BaseException:                     # a hybrid's layers update their states in place one after another: a half-run
+            self.cache, self.cached_ids = None, []  # forward leaves some with the token and some without, so start afresh
+            raise
+
     @torch.inference_mode()
     def _decode(self, idx, s: SamplingConfig, stop_ids=()) -> Iterator[torch.Tensor]:
         "Yield the next token ids (B,) of prompts `idx` (B, T) until every row stops, max_new_tokens, or the context ends"
@@ -223,15 +230,14 @@ class Engine:
         self.stats = stats = GenerationStats(prompt_tokens=T, reused_tokens=reused, finish_reason="length" if n_new == s.max_new_tokens else "context")
         t0 = time.perf_counter()
         ids = idx[:, reused:]
-        if not self.cache.rewindable and ids.size(1) > 1:  # a recurrent state cannot go back: save it one token before the end,
-            self.model(ids[:, :-1], cache=self.cache, last_only=True)   # where asking the same prompt again would restart
-            self.cache.snapshot(); ids = ids[:, -1:]
-        logits, _ = self.model(ids, cache=self.cache, last_only=True)                        # prefill: (B, 1, V)
+        if not self.cache.rewindable and B == 1 and ids.size(1) > 1:  # a recurrent state cannot go back: save it one token
+            self._forward(ids[:, :-1]); self.cache.snapshot(); ids = ids[:, -1:]   # before the end, where the same prompt restarts
+        logits = self._forward(ids)                                                          # prefill: (B, 1, V)
         if B == 1: self.cached_ids = idx[0].tolist()
         def feed(token):                                                                     # decode one position: (B, 1, V)
             if self.calls != call: raise RuntimeError("another call on this engine started before this stream ended: an engine "
                                                       "has one KV cache, so it runs one stream at a time (use two engines)")
-            logits, _ = self.model(token[:, None], cache=self.cache, last_only=True)
+            logits = self._forward(token[:, None])
             if B == 1: self.cached_ids.append(token.item())
             return logits
         yield from sample_loop(logits, feed, idx, s, stop_ids, stats, n_new, t0)

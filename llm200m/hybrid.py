@@ -181,7 +181,7 @@ class HybridCache(KVCache):
 
     def rewind(self, pos: int) -> int:
         "Go back to the latest snapshot at or before `pos` (position 0 is the empty state); returns the position reached"
-        if pos >= self.pos: return self.pos
+        if pos >= self.pos > 0: return self.pos   # where it is (at 0 the state is zeroed anyway: the empty state, whatever happened)
         start = max((p for p in self.snapshots if p <= pos), default=0)
         if start: self.conv.copy_(self.snapshots[start][0]); self.ssm.copy_(self.snapshots[start][1])
         else: self.conv.zero_(); self.ssm.zero_()
@@ -198,7 +198,7 @@ class HybridCache(KVCache):
         super().reorder(rows)
         self.conv[:], self.ssm[:] = self.conv[:, rows], self.ssm[:, rows]
 
-# %% ../nbs/07_hybrid.ipynb 50
+# %% ../nbs/07_hybrid.ipynb 52
 def bamba_config(cfg: ModelConfig):
     "The `transformers.BambaConfig` of the same shape as hybrid `cfg` (RoPE on the whole head: Bamba's default turns half)"
     from transformers import BambaConfig
@@ -245,10 +245,10 @@ def config_from_bamba(hf_cfg) -> ModelConfig:
                                   f"of it)", rope.get("partial_rotary_factor", 1.0) != 1.0),
                                  (f"hidden_act={hf_cfg.hidden_act!r} (only silu)", hf_cfg.hidden_act != "silu"),
                                  ("biases", hf_cfg.attention_bias or hf_cfg.mlp_bias or hf_cfg.mamba_proj_bias or not hf_cfg.mamba_conv_bias),
-                                 (f"time_step_limit={tuple(hf_cfg.time_step_limit)} (a clamp on the step size)",
-                                  tuple(hf_cfg.time_step_limit) != (0.0, float("inf")))] if bad]
+                                 (f"time_step_limit={hf_cfg.time_step_limit} (a clamp on the step size)",
+                                  tuple(hf_cfg.time_step_limit or (0.0, float("inf"))) != (0.0, float("inf")))] if bad]
     if problems: raise ValueError(f"This Bamba checkpoint cannot be converted: {'; '.join(problems)}")
-    layout = "".join("a" if i in hf_cfg.attn_layer_indices else "m" for i in range(hf_cfg.num_hidden_layers))
+    layout = "".join("a" if i in (hf_cfg.attn_layer_indices or ()) else "m" for i in range(hf_cfg.num_hidden_layers))  # None: all Mamba
     return ModelConfig(vocab_size=hf_cfg.vocab_size, context_length=hf_cfg.max_position_embeddings, dim=hf_cfg.hidden_size,
                        n_layers=hf_cfg.num_hidden_layers, n_heads=hf_cfg.num_attention_heads, n_kv_heads=hf_cfg.num_key_value_heads,
                        ffn_dim=hf_cfg.intermediate_size, rope_theta=float(rope.get("rope_theta", 10000.0)), norm_eps=hf_cfg.rms_norm_eps,

@@ -6,10 +6,10 @@
 __all__ = ['PRESETS', 'CONFIG_NAME', 'WEIGHTS_NAME', 'ModelConfig', 'hybrid_layout', 'get_config', 'check_seq_len', 'RMSNorm',
            'rope_tables', 'rotate_half', 'apply_rope', 'sdpa_expands_kv', 'cuda_capability', 'causal_attention',
            'Attention', 'MLP', 'DecoderBlock', 'CrossEntropy', 'cross_entropy', 'make_layer', 'Llama',
-           'count_parameters', 'preset_table', 'flops_per_token', 'mfu', 'activation_bytes_per_token',
-           'training_memory', 'KVCache', 'atomic_path', 'atomic_dir', 'unwrap', 'save_checkpoint', 'load_config',
-           'load_checkpoint', 'hf_config', 'to_hf_key', 'from_hf_key', 'to_hf', 'config_from_hf', 'from_hf', 'load_hf',
-           'get_device']
+           'count_parameters', 'preset_table', 'mixing_flops_per_token', 'flops_per_token', 'mfu',
+           'activation_bytes_per_token', 'training_memory', 'KVCache', 'atomic_path', 'atomic_dir', 'unwrap',
+           'save_checkpoint', 'load_config', 'load_checkpoint', 'hf_config', 'to_hf_key', 'from_hf_key', 'to_hf',
+           'config_from_hf', 'from_hf', 'load_hf', 'get_device']
 
 # %% ../nbs/00_model.ipynb 5
 import json, math, os, shutil
@@ -356,13 +356,16 @@ def preset_table():
     return pd.DataFrame(rows).set_index("preset")
 
 # %% ../nbs/00_model.ipynb 66
+def mixing_flops_per_token(cfg: ModelConfig, seq_len: int) -> float:
+    "Training FLOPs per token that no weight accounts for: attention's scores and weighted sums, and 07's Mamba-2 scan"
+    attention = 12 * cfg.n_attn_layers * cfg.n_heads * cfg.head_dim * seq_len
+    H, P, N, G, Q = cfg.ssm_heads, cfg.ssm_head_dim, cfg.ssm_state, cfg.ssm_groups, min(cfg.ssm_chunk, seq_len)
+    scan = 3 * (2 * Q * (G * N + H * P) + 4 * H * P * N)   # per Mamba-2 layer: scores and states within chunks, outputs from states
+    return attention + scan * (cfg.n_layers - cfg.n_attn_layers)
+
 def flops_per_token(cfg: ModelConfig, seq_len: int | None = None) -> float:
     "Training FLOPs (forward + backward) per token at sequence length `seq_len` (default: full context)"
-    T = seq_len or cfg.context_length
-    attention = 12 * cfg.n_attn_layers * cfg.n_heads * cfg.head_dim * T
-    H, P, N, G, Q = cfg.ssm_heads, cfg.ssm_head_dim, cfg.ssm_state, cfg.ssm_groups, min(cfg.ssm_chunk, T)
-    ssm = 3 * (2 * Q * (G * N + H * P) + 4 * H * P * N) * (cfg.n_layers - cfg.n_attn_layers)  # 07's chunked scan
-    return 6 * count_parameters(cfg, matmul_only=True) + attention + ssm
+    return 6 * count_parameters(cfg, matmul_only=True) + mixing_flops_per_token(cfg, seq_len or cfg.context_length)
 
 def mfu(tokens_per_s: float, cfg: ModelConfig, seq_len: int, peak_flops: float | None) -> float | None:
     "Fraction of `peak_flops` that training at `tokens_per_s` achieves; None when the peak is unknown (CPU)"
@@ -382,11 +385,11 @@ def activation_bytes_per_token(cfg: ModelConfig, autocast: bool = False, activat
     n_mamba = cfg.n_layers - cfg.n_attn_layers
     if n_mamba:  # a Mamba-2 block (07_hybrid): its scan saves many small tensors, so this one is fitted to what autograd saves
         I, H, P, N, G, Q = cfg.ssm_inner, cfg.ssm_heads, cfg.ssm_head_dim, cfg.ssm_state, cfg.ssm_groups, cfg.ssm_chunk
-        scan = 7 * H * Q + 10.5 * H * N + 11.5 * G * Q + 8.5 * H * P * N / Q + 104.5   # (12 shapes, within 0.4%; checked in 07)
+        scan = 7 * H * Q + 10.5 * H * N + 11.5 * G * Q + 8.5 * H * P * N / Q + 104.5   # (12 shapes, within 1%; checked in 07)
         mamba = round(scan + (22 * d + 7.5 * f + 43 * I + 16.5 * G * N - 18 * H if autocast else 24 * d + 15.5 * f + 49 * I + 32.5 * G * N - 14 * H))
     else: mamba = 0
     if activation_checkpointing:  # each block keeps its fp32 input; one block at a time is recomputed in full
-        return cfg.n_layers * 4 * d + (layer if cfg.n_attn_layers else 0) + mamba + head  # at most one of each kind at once
+        return cfg.n_layers * 4 * d + max(layer if cfg.n_attn_layers else 0, mamba) + head
     return cfg.n_attn_layers * layer + n_mamba * mamba + head
 
 def training_memory(cfg: ModelConfig, batch_size: int, seq_len: int | None = None, precision: str = "bf16",

@@ -418,7 +418,7 @@ def train_flops_per_token(model: torch.nn.Module, seq_len: int) -> float:
     lookup = set() if cfg.tie_embeddings else {id(model.embed_tokens.weight)}  # an untied embedding is a lookup, not a matmul
     matmul = [p for p in {id(p): p for p in model.parameters()}.values() if p.dim() >= 2 and id(p) not in lookup]
     trained, frozen = sum(p.numel() for p in matmul if p.requires_grad), sum(p.numel() for p in matmul if not p.requires_grad)
-    return 6 * trained + 4 * frozen + 12 * cfg.n_layers * cfg.n_heads * cfg.head_dim * seq_len
+    return 6 * trained + 4 * frozen + mixing_flops_per_token(cfg, seq_len)   # attention (and a hybrid's scan): 00
 
 # %% ../nbs/02_pretrain.ipynb 52
 class MicroBatch(NamedTuple):
