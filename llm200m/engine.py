@@ -4,9 +4,10 @@
 
 # %% auto 0
 __all__ = ['MIN_TEMPERATURE', 'MIN_PENALTY', 'QUANTIZE_CHOICES', 'apply_repetition_penalty', 'top_k_filter', 'top_p_filter',
-           'sample_next_token', 'SamplingConfig', 'PackedLinear', 'quantize_int8', 'prepare_for_inference',
-           'GenerationStats', 'check_prompt', 'sample_loop', 'Engine', 'copy_bandwidth', 'weight_bytes_per_token',
-           'TokenClock', 'time_engine', 'time_transformers', 'benchmark_generation']
+           'sample_next_token', 'SamplingConfig', 'PackedLinear', 'fused_linear', 'FusedAttention', 'FusedMLP',
+           'fuse_projections', 'quantize_int8', 'prepare_for_inference', 'GenerationStats', 'check_prompt',
+           'sample_loop', 'Engine', 'copy_bandwidth', 'weight_bytes_per_token', 'TokenClock', 'time_engine',
+           'time_transformers', 'benchmark_generation']
 
 # %% ../nbs/05_chat_engine.ipynb 5
 import copy, math, statistics, time, warnings
@@ -15,8 +16,9 @@ from typing import Iterator
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
-from .model import Llama, get_config, to_hf, unwrap
+from .model import Attention, Llama, MLP, get_config, to_hf, unwrap
 
 # %% ../nbs/05_chat_engine.ipynb 9
 def apply_repetition_penalty(logits, seen, penalty: float):
@@ -101,6 +103,43 @@ class PackedLinear(nn.Module):
     def extra_repr(self): return f"in_features={self.in_features}, out_features={self.out_features}, packed for oneDNN"
 
 # %% ../nbs/05_chat_engine.ipynb 28
+def fused_linear(*linears: nn.Linear) -> nn.Linear:
+    "One bias-free `nn.Linear` computing all of `linears` at once, their outputs side by side (a new, frozen weight)"
+    weight = torch.cat([linear.weight.detach() for linear in linears])
+    with torch.device("meta"): fused = nn.Linear(weight.size(1), weight.size(0), bias=False)
+    fused.weight = nn.Parameter(weight, requires_grad=False)
+    return fused
+
+class FusedAttention(nn.Module):
+    "Inference-only `Attention`: q, k and v from one matrix product, then the module's own `attend`"
+    def __init__(self, attn: Attention):
+        super().__init__()
+        self.sizes = [attn.q_proj.out_features, attn.k_proj.out_features, attn.v_proj.out_features]
+        self.qkv_proj = fused_linear(attn.q_proj, attn.k_proj, attn.v_proj)
+        del attn.q_proj, attn.k_proj, attn.v_proj                     # (on the generation copy: the model keeps its own)
+        self.attn = attn                                              # RoPE, the cache, attention and o_proj
+
+    def forward(self, x, cos, sin, cache=None):  # (B, T, C)
+        return self.attn.attend(*self.qkv_proj(x).split(self.sizes, -1), cos, sin, cache)
+
+class FusedMLP(nn.Module):
+    "Inference-only SwiGLU: the gate and up projections from one matrix product"
+    def __init__(self, mlp: MLP):
+        super().__init__()
+        self.hidden, self.gate_up_proj, self.down_proj = mlp.gate_proj.out_features, fused_linear(mlp.gate_proj, mlp.up_proj), mlp.down_proj
+
+    def forward(self, x):  # (B, T, C)
+        gate, up = self.gate_up_proj(x).split(self.hidden, -1)
+        return self.down_proj(F.silu(gate) * up)
+
+def fuse_projections(model: nn.Module) -> nn.Module:
+    "Fuse every layer's q/k/v and gate/up projections, in place (a generation copy: the fused weights do not train)"
+    for layer in model.layers:
+        if isinstance(getattr(layer, "self_attn", None), Attention): layer.self_attn = FusedAttention(layer.self_attn)
+        if isinstance(layer.mlp, MLP): layer.mlp = FusedMLP(layer.mlp)
+    return model
+
+# %% ../nbs/05_chat_engine.ipynb 31
 QUANTIZE_CHOICES = (None, "int8")
 
 def _replace_linears(model: nn.Module, make) -> nn.Module:
@@ -119,7 +158,7 @@ def quantize_int8(model: nn.Module) -> nn.Module:
         return quantize_dynamic(model, {nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8, inplace=True)
 
 def prepare_for_inference(model: nn.Module, quantize: str | None = None, pack: bool = True) -> Llama:
-    "An eval-mode copy of `model` for generation, sharing its tensors; Linear layers packed (CPU fp32) or int8"
+    "An eval-mode copy of `model` for generation, sharing its tensors but its fused projections; Linear layers packed (CPU fp32) or int8"
     if quantize not in QUANTIZE_CHOICES: raise ValueError(f"quantize={quantize!r}: choose one of {QUANTIZE_CHOICES}")
     model = unwrap(model)
     w = model.embed_tokens.weight
@@ -128,11 +167,12 @@ def prepare_for_inference(model: nn.Module, quantize: str | None = None, pack: b
                          f"this one is {w.dtype} on {w.device}. Load it with device='cpu', or drop quantize.")
     shared = {id(t): t for t in [*model.parameters(), *model.buffers()]}
     inference = copy.deepcopy(model, memo=shared).eval()                     # new modules, the same tensors
+    fuse_projections(inference)                                              # new tensors: q/k/v and gate/up stacked
     if quantize == "int8": return quantize_int8(inference)
     if pack and _packing_available(inference): return _replace_linears(inference, PackedLinear)
     return inference
 
-# %% ../nbs/05_chat_engine.ipynb 32
+# %% ../nbs/05_chat_engine.ipynb 35
 @dataclass
 class GenerationStats:
     "What one call of `Engine.stream` did"
@@ -147,7 +187,7 @@ class GenerationStats:
     def decode_tokens_per_s(self) -> float:
         return (self.new_tokens - 1) / self.decode_s if self.new_tokens > 1 and self.decode_s > 0 else float("nan")
 
-# %% ../nbs/05_chat_engine.ipynb 34
+# %% ../nbs/05_chat_engine.ipynb 37
 def check_prompt(idx, cfg) -> None:
     "Raise a ValueError that says what to do if the prompt (B, T) cannot be generated from with a model of shape `cfg`"
     T, C, V = idx.size(1), cfg.context_length, cfg.vocab_size
@@ -185,7 +225,7 @@ def sample_loop(logits, feed, idx, s: SamplingConfig, stop_ids, stats: Generatio
         logits = feed(token)
 
 
-# %% ../nbs/05_chat_engine.ipynb 35
+# %% ../nbs/05_chat_engine.ipynb 38
 def _settings(settings: SamplingConfig | None, overrides: dict) -> SamplingConfig:
     return replace(settings or SamplingConfig(), **overrides)
 
@@ -310,7 +350,7 @@ class Engine:
         return rows
 
 
-# %% ../nbs/05_chat_engine.ipynb 56
+# %% ../nbs/05_chat_engine.ipynb 59
 def copy_bandwidth(n_bytes: int = 256 * 2**20, repeats: int = 5) -> float:
     "Memory bandwidth (bytes/s) of copying a buffer much larger than the CPU caches, counting bytes read + written"
     # random values: on this project's (virtual) build machines a buffer of constants copies at ~71 GB/s and one of
@@ -333,7 +373,7 @@ def weight_bytes_per_token(model: nn.Module) -> int:
         elif isinstance(m, Int8Linear): total += m.in_features * m.out_features   # one byte per weight
     return total
 
-# %% ../nbs/05_chat_engine.ipynb 59
+# %% ../nbs/05_chat_engine.ipynb 62
 class TokenClock:
     "Records the time each token arrives; also usable as a transformers `generate(streamer=...)`"
     def __init__(self): self.start, self.times = time.perf_counter(), []
@@ -356,7 +396,7 @@ def time_transformers(hf_model, prompt: list[int], new_tokens: int) -> tuple[lis
     clock.times = clock.times[1:]                                               # the streamer first receives the prompt
     return out[0, len(prompt):].tolist(), clock
 
-# %% ../nbs/05_chat_engine.ipynb 61
+# %% ../nbs/05_chat_engine.ipynb 64
 def _speed_row(runs: list, bytes_per_token: int, bandwidth: float) -> dict:
     "One table row from the (tokens, clock) pairs of one contender's timed runs"
     steps = [b - a for _, clock in runs for a, b in zip(clock.times, clock.times[1:])]
@@ -364,7 +404,7 @@ def _speed_row(runs: list, bytes_per_token: int, bandwidth: float) -> dict:
             "decode tokens/s": 1 / statistics.median(steps), "weight MB/token": bytes_per_token / 1e6,
             "roofline tokens/s": bandwidth / bytes_per_token}
 
-# %% ../nbs/05_chat_engine.ipynb 62
+# %% ../nbs/05_chat_engine.ipynb 65
 def benchmark_generation(preset: str = "llm200m", prompt_tokens: int = 32, new_tokens: int = 128, rounds: int = 3,
                          seed: int = 0):
     "A pandas DataFrame of greedy decoding speed at batch 1: ours fp32 and int8 vs transformers' generate(), vs the roofline"

@@ -205,10 +205,13 @@ class Attention(nn.Module):
         self.o_proj._is_residual_projection = True  # writes into the residual stream: smaller init in `Llama`
 
     def forward(self, x, cos, sin, cache=None):  # x: (B, T, C)
-        B, T, C = x.shape
-        q = self.q_proj(x).view(B, T, self.n_heads, self.head_dim).transpose(1, 2)     # (B, nh, T, hs)
-        k = self.k_proj(x).view(B, T, self.n_kv_heads, self.head_dim).transpose(1, 2)  # (B, nkv, T, hs)
-        v = self.v_proj(x).view(B, T, self.n_kv_heads, self.head_dim).transpose(1, 2)  # (B, nkv, T, hs)
+        return self.attend(self.q_proj(x), self.k_proj(x), self.v_proj(x), cos, sin, cache)
+
+    def attend(self, q, k, v, cos, sin, cache=None):  # the projections (B, T, C or kv_dim) -> the output (B, T, C)
+        B, T, C = q.shape
+        q = q.view(B, T, self.n_heads, self.head_dim).transpose(1, 2)                  # (B, nh, T, hs)
+        k = k.view(B, T, self.n_kv_heads, self.head_dim).transpose(1, 2)               # (B, nkv, T, hs)
+        v = v.view(B, T, self.n_kv_heads, self.head_dim).transpose(1, 2)               # (B, nkv, T, hs)
         q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
         if cache is not None: k, v = cache.update(self.layer_idx, k, v)              # (B, nkv, pos+T, hs)
         y = causal_attention(q, k, v, self.dropout if self.training else 0.0, self.expand_kv)  # (B, nh, T, hs)
