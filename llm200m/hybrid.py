@@ -13,8 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .model import *
-from pathlib import Path
-from .model import KVCache, MLP, RMSNorm, _check_state
+from .model import KVCache, MLP, RMSNorm, layer_slots, model_from_state
 
 # %% ../nbs/07_hybrid.ipynb 10
 def ssd_sequential(x, dt, A, B, C, state=None):
@@ -160,7 +159,7 @@ class HybridCache(KVCache):
     def __init__(self, cfg: ModelConfig, batch_size: int = 1, max_len: int | None = None, device=None, dtype=torch.float32,
                  max_snapshots: int = 4):
         super().__init__(cfg, batch_size, max_len, device, dtype)
-        self.mamba_slot = {layer: i for i, layer in enumerate(i for i, t in enumerate(cfg.layer_types) if t == "m")}
+        self.mamba_slot = layer_slots(cfg, "m")                                   # layer index -> row of conv and ssm
         n, conv_dim = len(self.mamba_slot), cfg.ssm_inner + 2 * cfg.ssm_groups * cfg.ssm_state
         self.conv = torch.zeros(n, batch_size, conv_dim, cfg.ssm_conv - 1, device=device, dtype=dtype)
         self.ssm = torch.zeros(n, batch_size, cfg.ssm_heads, cfg.ssm_head_dim, cfg.ssm_state, device=device, dtype=torch.float32)
@@ -204,7 +203,7 @@ def bamba_config(cfg: ModelConfig):
     from transformers import BambaConfig
     return BambaConfig(vocab_size=cfg.vocab_size, hidden_size=cfg.dim, intermediate_size=cfg.ffn_dim, num_hidden_layers=cfg.n_layers,
                        num_attention_heads=cfg.n_heads, num_key_value_heads=cfg.n_kv_heads, max_position_embeddings=cfg.context_length,
-                       attn_layer_indices=[i for i, t in enumerate(cfg.layer_types) if t == "a"], hidden_act="silu",
+                       attn_layer_indices=list(layer_slots(cfg, "a")), hidden_act="silu",
                        mamba_n_heads=cfg.ssm_heads, mamba_d_head=cfg.ssm_head_dim, mamba_n_groups=cfg.ssm_groups,
                        mamba_d_state=cfg.ssm_state, mamba_d_conv=cfg.ssm_conv, mamba_expand=cfg.ssm_expand,
                        mamba_chunk_size=cfg.ssm_chunk, mamba_conv_bias=True, mamba_proj_bias=False, attention_bias=False, mlp_bias=False,
@@ -258,12 +257,5 @@ def config_from_bamba(hf_cfg) -> ModelConfig:
 
 def from_bamba(hf_model) -> Llama:
     "Our hybrid holding the weights of a transformers `BambaForCausalLM`"
-    cfg = config_from_bamba(hf_model.config)
-    state = {from_bamba_key(k): v for k, v in hf_model.state_dict().items() if "rotary_emb" not in k}
-    if cfg.tie_embeddings: state.pop("lm_head.weight", None)
-    with torch.device("meta"): model = Llama(cfg)
-    _check_state(state, model, Path("the transformers model"))
-    model.load_state_dict({k: v.detach().clone() for k, v in state.items()}, strict=False, assign=True)
-    if cfg.tie_embeddings: model.lm_head.weight = model.embed_tokens.weight
-    model.init_rope(model.embed_tokens.weight.device)
-    return model.eval()
+    return model_from_state(config_from_bamba(hf_model.config),
+                            {from_bamba_key(k): v for k, v in hf_model.state_dict().items() if "rotary_emb" not in k})

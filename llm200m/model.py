@@ -7,9 +7,9 @@ __all__ = ['PRESETS', 'CONFIG_NAME', 'WEIGHTS_NAME', 'ModelConfig', 'hybrid_layo
            'rope_tables', 'rotate_half', 'apply_rope', 'sdpa_expands_kv', 'cuda_capability', 'causal_attention',
            'Attention', 'MLP', 'DecoderBlock', 'CrossEntropy', 'cross_entropy', 'make_layer', 'Llama',
            'count_parameters', 'preset_table', 'mixing_flops_per_token', 'flops_per_token', 'mfu',
-           'activation_bytes_per_token', 'training_memory', 'KVCache', 'atomic_path', 'atomic_dir', 'unwrap',
-           'save_checkpoint', 'load_config', 'load_checkpoint', 'hf_config', 'to_hf_key', 'from_hf_key', 'to_hf',
-           'config_from_hf', 'from_hf', 'load_hf', 'get_device']
+           'activation_bytes_per_token', 'training_memory', 'layer_slots', 'KVCache', 'atomic_path', 'atomic_dir',
+           'unwrap', 'save_checkpoint', 'load_config', 'load_checkpoint', 'hf_config', 'to_hf_key', 'from_hf_key',
+           'to_hf', 'config_from_hf', 'model_from_state', 'from_hf', 'load_hf', 'get_device']
 
 # %% ../nbs/00_model.ipynb 5
 import json, math, os, shutil
@@ -62,7 +62,8 @@ class ModelConfig:
     def ssm_heads(self) -> int: return self.ssm_inner // self.ssm_head_dim
 
     def __post_init__(self):
-        for name in ("vocab_size", "context_length", "dim", "n_layers", "n_heads", "n_kv_heads", "ffn_dim"):
+        ssm = ("ssm_state", "ssm_head_dim", "ssm_expand", "ssm_groups", "ssm_conv", "ssm_chunk") if "m" in self.layout else ()
+        for name in ("vocab_size", "context_length", "dim", "n_layers", "n_heads", "n_kv_heads", "ffn_dim", *ssm):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"{name}={value!r}: must be a positive integer")
@@ -82,10 +83,6 @@ class ModelConfig:
             raise ValueError(f"layout={self.layout!r}: give one letter per layer ({self.n_layers}), 'a' for attention or 'm' for "
                              f"Mamba-2, e.g. hybrid_layout({self.n_layers}, attn_every=3); or '' for attention everywhere")
         if self.is_hybrid:
-            for name in ("ssm_state", "ssm_head_dim", "ssm_expand", "ssm_groups", "ssm_conv", "ssm_chunk"):
-                value = getattr(self, name)
-                if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                    raise ValueError(f"{name}={value!r}: must be a positive integer")
             if self.ssm_inner % self.ssm_head_dim:
                 raise ValueError(f"ssm_head_dim={self.ssm_head_dim} does not divide the SSM's inner width ssm_expand x dim = "
                                  f"{self.ssm_inner}: pick one of {[p for p in (16, 32, 64, 128) if self.ssm_inner % p == 0]}")
@@ -410,6 +407,10 @@ def training_memory(cfg: ModelConfig, batch_size: int, seq_len: int | None = Non
     return {**parts, "total": sum(parts.values())}
 
 # %% ../nbs/00_model.ipynb 78
+def layer_slots(cfg: ModelConfig, kind: str) -> dict[int, int]:
+    "The layers of `kind` ('a' or 'm') in `cfg`, each mapped to its row among them: where a cache keeps that layer's state"
+    return {layer: row for row, layer in enumerate(i for i, t in enumerate(cfg.layer_types) if t == kind)}
+
 class KVCache:
     "Preallocated keys and values of every attention layer: (n_attn_layers, B, n_kv_heads, max_len, head_dim) each"
     rewindable = True  # any earlier position can be returned to: the entries past it are simply overwritten later
@@ -418,7 +419,7 @@ class KVCache:
         self.max_len = max_len or cfg.context_length
         if self.max_len > cfg.context_length:
             raise ValueError(f"max_len={self.max_len} exceeds the model's context of {cfg.context_length}")
-        self.slot = {layer: i for i, layer in enumerate(i for i, t in enumerate(cfg.layer_types) if t == "a")}  # layer -> row
+        self.slot = layer_slots(cfg, "a")                                          # layer index -> row of k and v
         shape = (len(self.slot), batch_size, cfg.n_kv_heads, self.max_len, cfg.head_dim)
         self.k = torch.zeros(shape, device=device, dtype=dtype)
         self.v = torch.zeros(shape, device=device, dtype=dtype)
@@ -612,17 +613,20 @@ def config_from_hf(hf_cfg) -> ModelConfig:
                        n_kv_heads=hf_cfg.num_key_value_heads or hf_cfg.num_attention_heads, ffn_dim=hf_cfg.intermediate_size,
                        rope_theta=float(theta), norm_eps=hf_cfg.rms_norm_eps, tie_embeddings=bool(hf_cfg.tie_word_embeddings))
 
-def from_hf(hf_model) -> Llama:
-    "Our `Llama` holding the weights of a transformers `LlamaForCausalLM`"
-    cfg = config_from_hf(hf_model.config)
-    state = {from_hf_key(k): v for k, v in hf_model.state_dict().items() if "rotary_emb" not in k}
-    if cfg.tie_embeddings: state.pop("lm_head.weight", None)
+def model_from_state(cfg: ModelConfig, state: dict) -> Llama:
+    "Our model of shape `cfg` holding copies of the tensors of `state` (our names), checked like a checkpoint; a tied head once"
+    if cfg.tie_embeddings: state = {k: v for k, v in state.items() if k != "lm_head.weight"}   # transformers lists it twice
     with torch.device("meta"): model = Llama(cfg)
     _check_state(state, model, Path("the transformers model"))
     model.load_state_dict({k: v.detach().clone() for k, v in state.items()}, strict=False, assign=True)
     if cfg.tie_embeddings: model.lm_head.weight = model.embed_tokens.weight
     model.init_rope(model.embed_tokens.weight.device)
     return model.eval()
+
+def from_hf(hf_model) -> Llama:
+    "Our `Llama` holding the weights of a transformers `LlamaForCausalLM`"
+    return model_from_state(config_from_hf(hf_model.config),
+                            {from_hf_key(k): v for k, v in hf_model.state_dict().items() if "rotary_emb" not in k})
 
 def load_hf(name_or_path: str) -> Llama:
     "Our `Llama` from a transformers Llama checkpoint: a local directory or a hub name (needs the internet)"
