@@ -1,7 +1,7 @@
 """07_hybrid's race between attention and the Mamba-2 hybrid, side by side in one script, on one machine.
 
 1. Decoding (`decode`): `llm200m` against `hybrid-200m` (random weights, seed 0, contexts stretched to 16k+), batch 1,
-   through the engine's inference copy (05), one token at a time after a cache already holding 256, 1k, 4k and 16k
+   through the engine's decode step (05's `DecodeStep` on its inference copy), one token at a time after a cache already holding 256, 1k, 4k and 16k
    positions (filled with random keys, values and states: the speed of a step depends on the cache's size, not its
    content). Tokens/s (median of `--rounds`, the two models alternating) and the bytes of the cache at that context.
 2. Training throughput (`train`): tokens/s of a full step (forward, backward, AdamW) at sequence length 1024, for
@@ -26,32 +26,32 @@ def cpu_name() -> str:
 def decode(rounds: int) -> list[dict]:
     import torch
     from llm200m.model import Llama, get_config
-    from llm200m.engine import prepare_for_inference
+    from llm200m.engine import DecodeStep, prepare_for_inference
     models = {}
     for preset in ("llm200m", "hybrid-200m"):
         torch.manual_seed(0)
-        models[preset] = prepare_for_inference(Llama(get_config(preset, context_length=CONTEXTS[-1] + NEW_TOKENS + 8)))
+        models[preset] = DecodeStep(prepare_for_inference(Llama(get_config(preset, context_length=CONTEXTS[-1] + NEW_TOKENS + 8))))
     rows = []
     for ctx in CONTEXTS:
         rates = {p: [] for p in models}
         for r in range(rounds):
             for preset in (models if r % 2 == 0 else list(models)[::-1]):
-                model = models[preset]
-                cache = model.make_cache(1, ctx + NEW_TOKENS + 2)
+                step = models[preset]
+                cache = step.model.make_cache(1, ctx + NEW_TOKENS + 2)
                 g = torch.Generator().manual_seed(0)
                 for t in (cache.k, cache.v): t[:, :, :, :ctx].normal_(generator=g)
                 for name in ("conv", "ssm"):
                     if hasattr(cache, name): getattr(cache, name).normal_(generator=g).mul_(0.1)
-                cache.pos, token = ctx, torch.zeros(1, 1, dtype=torch.long)
+                cache.pos, token = ctx, torch.zeros(1, dtype=torch.long)
                 with torch.inference_mode():
-                    for _ in range(2): model(token, cache=cache, last_only=True)     # warm-up
+                    for _ in range(2): step(token, cache)                             # warm-up
                     t0 = time.perf_counter()
-                    for _ in range(NEW_TOKENS): model(token, cache=cache, last_only=True)
+                    for _ in range(NEW_TOKENS): step(token, cache)
                     rates[preset].append(NEW_TOKENS / (time.perf_counter() - t0))
                 del cache
             print(f"context {ctx}, round {r}: " + ", ".join(f"{p} {v[-1]:.1f} tok/s" for p, v in rates.items()), flush=True)
         for preset in models:
-            cache = models[preset].make_cache(1, ctx)
+            cache = models[preset].model.make_cache(1, ctx)
             states = sum(getattr(cache, n).nbytes for n in ("conv", "ssm") if hasattr(cache, n))
             rows.append(dict(model=preset, context=ctx, tokens_per_s=statistics.median(rates[preset]),
                              cache_mb=(cache.k.nbytes + cache.v.nbytes + states) / 1e6, state_mb=states / 1e6))
