@@ -107,6 +107,9 @@ class PackedLinear(nn.Module):
 # %% ../nbs/05_chat_engine.ipynb 28
 def fused_linear(*linears: nn.Linear) -> nn.Linear:
     "One bias-free `nn.Linear` computing all of `linears` at once, their outputs side by side (a new, frozen weight)"
+    if any(type(linear) is not nn.Linear for linear in linears):   # a LoRA layer's `weight` is only its base: the adapter would be lost
+        raise TypeError(f"fused_linear takes plain nn.Linear layers, not {[type(l).__name__ for l in linears]}: merge the adapters first "
+                        f"(finetune.merged_copy)")
     weight = torch.cat([linear.weight.detach() for linear in linears])
     with torch.device("meta"): fused = nn.Linear(weight.size(1), weight.size(0), bias=False)
     fused.weight = nn.Parameter(weight, requires_grad=False)
@@ -161,22 +164,25 @@ def huge_page_arena(n_bytes: int) -> torch.Tensor:
     if hasattr(mmap, "MAP_PRIVATE"):                                                # POSIX: private, so not shared memory
         buffer = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
     else: buffer = mmap.mmap(-1, size)                                              # Windows: anonymous memory, small pages
-    if hasattr(mmap, "MADV_HUGEPAGE"): buffer.madvise(mmap.MADV_HUGEPAGE)           # a request: the OS may keep 4 KiB pages
+    try: buffer.madvise(mmap.MADV_HUGEPAGE)                                         # a request: the OS may keep 4 KiB pages,
+    except (AttributeError, OSError): pass                                          # or have no huge pages (macOS, some kernels)
     memory = torch.frombuffer(buffer, dtype=torch.uint8)                            # the tensor keeps the mapping alive
     start = -memory.data_ptr() % page                                               # huge pages begin at 2 MiB boundaries
     return memory[start:start + size - page]
 
 def place_in_arena(model: nn.Module) -> nn.Module:
     "Copy every Linear weight of `model` (a CPU generation copy) into one huge-page arena, in place"
-    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
-    weights = list({id(linear.weight): linear.weight for linear in linears}.values())   # shared matrices once
+    table = model.embed_tokens.weight                                               # an LM head still tied to it stays tied
+    linears = [m for m in model.modules() if isinstance(m, nn.Linear) and m.weight is not table]
     slot = lambda w: -(-w.nbytes // 64) * 64                                        # 64-byte aligned, like malloc's
-    arena, offset, moved = huge_page_arena(sum(map(slot, weights))), 0, {}
-    for w in weights:
-        view = arena[offset:offset + w.nbytes].view(w.dtype).view(w.shape)
-        moved[id(w)] = nn.Parameter(view.copy_(w.detach()), requires_grad=False)
-        offset += slot(w)
-    for linear in linears: linear.weight = moved[id(linear.weight)]
+    sizes = {id(linear.weight): slot(linear.weight) for linear in linears}          # shared matrices once
+    arena, offset, moved = huge_page_arena(sum(sizes.values())), 0, {}
+    for linear in linears:
+        w = linear.weight
+        if id(w) not in moved:
+            view = arena[offset:offset + w.nbytes].view(w.dtype).view(w.shape)
+            moved[id(w)], offset = nn.Parameter(view.copy_(w.detach()), requires_grad=False), offset + sizes[id(w)]
+        linear.weight = moved[id(w)]                                                # the copy it replaces can go now
     return model
 
 # %% ../nbs/05_chat_engine.ipynb 37
@@ -201,8 +207,11 @@ def quantize_int8(model: nn.Module) -> nn.Module:
 def prepare_for_inference(model: nn.Module, quantize: str | None = None, pack: bool | str = True) -> Llama:
     "An eval-mode copy of `model` for generation: fused projections, folded norm gains (fp32), weights in huge pages or int8"
     if quantize not in QUANTIZE_CHOICES: raise ValueError(f"quantize={quantize!r}: choose one of {QUANTIZE_CHOICES}")
-    if pack not in PACK_CHOICES: raise ValueError(f"pack={pack!r}: choose one of {PACK_CHOICES}")
+    if not any(pack is choice for choice in PACK_CHOICES) and pack != "onednn": raise ValueError(f"pack={pack!r}: choose one of {PACK_CHOICES}")
     model = unwrap(model)
+    if hasattr(model, "merge_and_unload"):                                   # a peft model (03's LoRA): generate with the adapters
+        from llm200m.finetune import merged_copy                              # folded in, the model itself left as it was
+        model = merged_copy(model)
     w = model.embed_tokens.weight
     if quantize == "int8" and (w.device.type != "cpu" or w.dtype != torch.float32):
         raise ValueError(f"quantize='int8' needs an fp32 model on the CPU (PyTorch's dynamic quantization is CPU-only); "
@@ -245,7 +254,7 @@ class DecodeStep:
         self.head = _products(model.lm_head)[0]
 
     def attention(self, q, k, v):  # one query (B, nh, 1, hs) over every cached key (B, nkv, T, hs): no mask to make
-        if self.expand_kv: return causal_attention(q, k, v)                     # it repeats the K/V heads where it must
+        if self.expand_kv: return causal_attention(q, k, v, expand_kv=True)     # K/V heads repeated to the queries' number
         return F.scaled_dot_product_attention(q, k, v, **self.gqa)
 
     def norm(self, x, eps): return x * torch.rsqrt(torch.addmm(eps, x * x, self.mean))  # RMSNorm of rows (B, C), gain folded away
@@ -329,7 +338,7 @@ def _settings(settings: SamplingConfig | None, overrides: dict) -> SamplingConfi
 
 class Engine:
     "Generates token ids with a `Llama`: knows nothing about text. `quantize='int8'` for a faster CPU engine."
-    def __init__(self, model: nn.Module, quantize: str | None = None, pack: bool = True):
+    def __init__(self, model: nn.Module, quantize: str | None = None, pack: bool | str = True):
         self.model = prepare_for_inference(model, quantize, pack)
         self.cfg, self.quantize = self.model.cfg, quantize
         self.device = self.model.embed_tokens.weight.device
@@ -451,7 +460,7 @@ class Engine:
         return rows
 
 
-# %% ../nbs/05_chat_engine.ipynb 68
+# %% ../nbs/05_chat_engine.ipynb 69
 def copy_bandwidth(n_bytes: int = 256 * 2**20, repeats: int = 5) -> float:
     "Memory bandwidth (bytes/s) of copying a buffer much larger than the CPU caches, counting bytes read + written"
     # random values: on this project's (virtual) build machines a buffer of constants copies at ~71 GB/s and one of
@@ -474,7 +483,7 @@ def weight_bytes_per_token(model: nn.Module) -> int:
         elif isinstance(m, Int8Linear): total += m.in_features * m.out_features   # one byte per weight
     return total
 
-# %% ../nbs/05_chat_engine.ipynb 71
+# %% ../nbs/05_chat_engine.ipynb 72
 class TokenClock:
     "Records the time each token arrives; also usable as a transformers `generate(streamer=...)`"
     def __init__(self): self.start, self.times = time.perf_counter(), []
@@ -497,7 +506,7 @@ def time_transformers(hf_model, prompt: list[int], new_tokens: int) -> tuple[lis
     clock.times = clock.times[1:]                                               # the streamer first receives the prompt
     return out[0, len(prompt):].tolist(), clock
 
-# %% ../nbs/05_chat_engine.ipynb 73
+# %% ../nbs/05_chat_engine.ipynb 74
 def _speed_row(runs: list, bytes_per_token: int, bandwidth: float) -> dict:
     "One table row from the (tokens, clock) pairs of one contender's timed runs"
     steps = [b - a for _, clock in runs for a, b in zip(clock.times, clock.times[1:])]
@@ -505,7 +514,7 @@ def _speed_row(runs: list, bytes_per_token: int, bandwidth: float) -> dict:
             "decode tokens/s": 1 / statistics.median(steps), "weight MB/token": bytes_per_token / 1e6,
             "roofline tokens/s": bandwidth / bytes_per_token}
 
-# %% ../nbs/05_chat_engine.ipynb 74
+# %% ../nbs/05_chat_engine.ipynb 75
 def benchmark_generation(preset: str = "llm200m", prompt_tokens: int = 32, new_tokens: int = 128, rounds: int = 3,
                          seed: int = 0):
     "A pandas DataFrame of greedy decoding speed at batch 1: ours fp32 and int8 vs transformers' generate(), vs the roofline"

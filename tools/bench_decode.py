@@ -1,7 +1,8 @@
 """What each part of the engine's fp32 decode path is worth: the same 200M model (random weights, seed 0), batch 1,
 a 32-token prompt and 64 new tokens, greedy, on `--threads` CPU threads, in three set-ups of `Engine`:
 
-- `oneDNN-packed, forward`: `pack="onednn"`, every step through the model's `forward` (the engine before 2026-12-02's change)
+- `oneDNN-packed, forward`: `pack="onednn"`, every step through the generation copy's `forward` (the engine before
+  2026-12-02, but for the norm gains it now folds)
 - `huge pages, forward`: the default weights (one huge-page arena), every step through `forward`
 - `huge pages, DecodeStep`: the default engine
 
