@@ -152,6 +152,7 @@ def fold_norm_gains(model: nn.Module) -> nn.Module:
         norm.weight = nn.Parameter(torch.ones_like(norm.weight), requires_grad=False)
     for layer in model.layers:
         if isinstance(getattr(layer, "self_attn", None), FusedAttention): fold(layer.input_layernorm, layer.self_attn.qkv_proj)
+        if hasattr(layer, "mamba"): fold(layer.input_layernorm, layer.mamba.in_proj)   # a Mamba-2 block (07): z | x B C | dt
         if isinstance(layer.mlp, FusedMLP): fold(layer.post_attention_layernorm, layer.mlp.gate_up_proj)
     fold(model.norm, model.lm_head)                   # the LM head gets its own matrix: the embedding table stays as it was
     return model
@@ -237,8 +238,7 @@ class DecodeStep:
     "The generation copy's forward for one new token per row, in few PyTorch calls: logits (B, V) of tokens (B,)"
     def __init__(self, model: Llama):  # a generation copy: projections fused, norm gains folded
         cfg, w = model.cfg, model.embed_tokens.weight
-        attention = [l for l in model.layers if isinstance(getattr(l, "self_attn", None), FusedAttention)]
-        if not all(n.weight.eq(1).all() for n in [model.norm, *(l.input_layernorm for l in attention)]):
+        if not all(n.weight.eq(1).all() for n in [model.norm, *(l.input_layernorm for l in model.layers)]):
             raise ValueError("DecodeStep needs a generation copy whose norm gains are folded (fold_norm_gains): "
                              "build it with prepare_for_inference")
         self.model, self.nh, self.nkv, self.hs, self.qk = model, cfg.n_heads, cfg.n_kv_heads, cfg.head_dim, cfg.dim + cfg.kv_dim
@@ -248,10 +248,17 @@ class DecodeStep:
         grouped = cfg.n_heads > cfg.n_kv_heads
         self.gqa = {"enable_gqa": True} if grouped else {}
         self.expand_kv = grouped and sdpa_expands_kv(w.device.type, w.dtype, cuda_capability(w.device.index) if w.is_cuda else None)
-        self.layers = [(l.self_attn.attn.layer_idx, *_products(l.self_attn.qkv_proj), *_products(l.self_attn.attn.o_proj),
-                        l.mlp.hidden, *_products(l.mlp.gate_up_proj), *_products(l.mlp.down_proj)) if l in attention else l
-                       for l in model.layers]
+        self.layers = [self.plan(layer) for layer in model.layers]
         self.head = _products(model.lm_head)[0]
+
+    @staticmethod
+    def plan(layer):
+        "What the step calls for `layer`: (its mixer, mixer in, mixer out + residual, hidden, gate/up, down + residual)"
+        mlp = (layer.mlp.hidden, _products(layer.mlp.gate_up_proj)[0], _products(layer.mlp.down_proj)[1])
+        if isinstance(getattr(layer, "self_attn", None), FusedAttention):        # attention: its layer index names its cache rows
+            return (layer.self_attn.attn.layer_idx, _products(layer.self_attn.qkv_proj)[0], _products(layer.self_attn.attn.o_proj)[1], *mlp)
+        mamba = layer.mamba                                                      # Mamba-2 (07): its own one-token step
+        return (mamba, _products(mamba.in_proj)[0], _products(mamba.out_proj)[1], *mlp)
 
     def attention(self, q, k, v):  # one query (B, nh, 1, hs) over every cached key (B, nkv, T, hs): no mask to make
         if self.expand_kv: return causal_attention(q, k, v, expand_kv=True)     # K/V heads repeated to the queries' number
@@ -267,13 +274,15 @@ class DecodeStep:
         rope = self.turn * sin; rope.diagonal().add_(cos[0])                     # (hs, hs): q @ rope == apply_rope(q, cos, sin)
         x = m.embed_tokens(tokens)                                               # (B, C)
         eps = x.new_full((B, 1), self.eps)                                       # addmm's bias at its full size: no broadcast
-        for layer in self.layers:
-            if isinstance(layer, nn.Module): x = layer(x[:, None], cos, sin, cache)[:, 0]; continue   # a Mamba-2 layer
-            i, qkv, _, _, o_add, hidden, gate_up, _, _, down_add = layer
-            q_k_v = qkv(self.norm(x, eps))                                            # (B, C + 2 kv_dim)
-            qk = torch.mm(q_k_v[:, :self.qk].reshape(-1, hs), rope).view(B, -1, 1, hs)   # q and k heads, turned
-            k, v = cache.update(i, qk[:, nh:], q_k_v[:, self.qk:].view(B, -1, 1, hs))     # (B, nkv, pos + 1, hs)
-            x = o_add(x, self.attention(qk[:, :nh], k, v).view(B, -1))
+        for mixer, mix_in, mix_out_add, hidden, gate_up, down_add in self.layers:
+            h = mix_in(self.norm(x, eps))
+            if isinstance(mixer, int):                                           # attention, h = q | k | v: (B, C + 2 kv_dim)
+                qk = torch.mm(h[:, :self.qk].reshape(-1, hs), rope).view(B, -1, 1, hs)    # q and k heads, turned
+                k, v = cache.update(mixer, qk[:, nh:], h[:, self.qk:].view(B, -1, 1, hs))  # (B, nkv, pos + 1, hs)
+                x = mix_out_add(x, self.attention(qk[:, :nh], k, v).view(B, -1))
+            else:                                                                # Mamba-2, h = z | x B C | dt
+                z, xBC, dt = h.split([mixer.inner, mixer.conv_dim, mixer.heads], -1)
+                x = mix_out_add(x, mixer.norm(mixer.step(xBC, dt, cache), z))
             gu = gate_up(self.norm(x, eps))
             x = down_add(x, F.silu(gu[:, :hidden]) * gu[:, hidden:])
         cache.pos += 1
