@@ -208,7 +208,7 @@ def quantize_int8(model: nn.Module) -> nn.Module:
 def prepare_for_inference(model: nn.Module, quantize: str | None = None, pack: bool | str = True) -> Llama:
     "An eval-mode copy of `model` for generation: fused projections, folded norm gains (fp32), weights in huge pages or int8"
     if quantize not in QUANTIZE_CHOICES: raise ValueError(f"quantize={quantize!r}: choose one of {QUANTIZE_CHOICES}")
-    if not any(pack is choice for choice in PACK_CHOICES) and pack != "onednn": raise ValueError(f"pack={pack!r}: choose one of {PACK_CHOICES}")
+    if not (isinstance(pack, bool) or pack == "onednn"): raise ValueError(f"pack={pack!r}: choose one of {PACK_CHOICES}")   # (1 is not True)
     model = unwrap(model)
     if hasattr(model, "merge_and_unload"):                                   # a peft model (03's LoRA): generate with the adapters
         from llm200m.finetune import merged_copy                              # folded in, the model itself left as it was
@@ -227,12 +227,17 @@ def prepare_for_inference(model: nn.Module, quantize: str | None = None, pack: b
     return inference
 
 # %% ../nbs/05_chat_engine.ipynb 41
-def _products(linear: nn.Module):
-    "h -> linear(h) and (x, h) -> x + linear(h) on rows (B, in): for a plain Linear one torch.mm / addmm on its transposed view"
-    if type(linear) is nn.Linear:
-        weight_t = linear.weight.t()                                       # a view, made once
-        return (lambda h: torch.mm(h, weight_t)), (lambda x, h: torch.addmm(x, h, weight_t))
-    return linear, (lambda x, h: x + linear(h))                            # packed or int8 modules: their own call
+def _product(linear: nn.Module):
+    "h -> linear(h) on rows (B, in): for a plain Linear one torch.mm on its transposed view (made once)"
+    if type(linear) is not nn.Linear: return linear                         # packed or int8 modules: their own call
+    weight_t = linear.weight.t()
+    return lambda h: torch.mm(h, weight_t)
+
+def _product_add(linear: nn.Module):
+    "(x, h) -> x + linear(h) on rows: for a plain Linear one torch.addmm, the product and the residual add together"
+    if type(linear) is not nn.Linear: return lambda x, h: x + linear(h)
+    weight_t = linear.weight.t()
+    return lambda x, h: torch.addmm(x, h, weight_t)
 
 class DecodeStep:
     "The generation copy's forward for one new token per row, in few PyTorch calls: logits (B, V) of tokens (B,)"
@@ -241,7 +246,7 @@ class DecodeStep:
         if not all(n.weight.eq(1).all() for n in [model.norm, *(l.input_layernorm for l in model.layers)]):
             raise ValueError("DecodeStep needs a generation copy whose norm gains are folded (fold_norm_gains): "
                              "build it with prepare_for_inference")
-        self.model, self.nh, self.nkv, self.hs, self.qk = model, cfg.n_heads, cfg.n_kv_heads, cfg.head_dim, cfg.dim + cfg.kv_dim
+        self.model, self.nh, self.hs, self.qk = model, cfg.n_heads, cfg.head_dim, cfg.dim + cfg.kv_dim
         self.turn = rotate_half(torch.eye(cfg.head_dim, device=w.device, dtype=w.dtype))  # x @ turn == rotate_half(x)
         self.eps = cfg.norm_eps
         self.mean = torch.full((cfg.dim, 1), 1 / cfg.dim, device=w.device, dtype=w.dtype)  # (x * x) @ mean: the mean square
@@ -249,16 +254,16 @@ class DecodeStep:
         self.gqa = {"enable_gqa": True} if grouped else {}
         self.expand_kv = grouped and sdpa_expands_kv(w.device.type, w.dtype, cuda_capability(w.device.index) if w.is_cuda else None)
         self.layers = [self.plan(layer) for layer in model.layers]
-        self.head = _products(model.lm_head)[0]
+        self.head = _product(model.lm_head)
 
     @staticmethod
     def plan(layer):
         "What the step calls for `layer`: (its mixer, mixer in, mixer out + residual, hidden, gate/up, down + residual)"
-        mlp = (layer.mlp.hidden, _products(layer.mlp.gate_up_proj)[0], _products(layer.mlp.down_proj)[1])
+        mlp = (layer.mlp.hidden, _product(layer.mlp.gate_up_proj), _product_add(layer.mlp.down_proj))
         if isinstance(getattr(layer, "self_attn", None), FusedAttention):        # attention: its layer index names its cache rows
-            return (layer.self_attn.attn.layer_idx, _products(layer.self_attn.qkv_proj)[0], _products(layer.self_attn.attn.o_proj)[1], *mlp)
+            return (layer.self_attn.attn.layer_idx, _product(layer.self_attn.qkv_proj), _product_add(layer.self_attn.attn.o_proj), *mlp)
         mamba = layer.mamba                                                      # Mamba-2 (07): its own one-token step
-        return (mamba, _products(mamba.in_proj)[0], _products(mamba.out_proj)[1], *mlp)
+        return (mamba, _product(mamba.in_proj), _product_add(mamba.out_proj), *mlp)
 
     def attention(self, q, k, v):  # one query (B, nh, 1, hs) over every cached key (B, nkv, T, hs): no mask to make
         if self.expand_kv: return causal_attention(q, k, v, expand_kv=True)     # K/V heads repeated to the queries' number
