@@ -12,7 +12,7 @@ __all__ = ['MIN_TEMPERATURE', 'MIN_PENALTY', 'KERNELS_C', 'NORM_PROLOGUE', 'SWIG
            'time_transformers', 'benchmark_generation']
 
 # %% ../nbs/05_chat_engine.ipynb 5
-import copy, ctypes, functools, hashlib, math, mmap, os, platform, statistics, subprocess, tempfile, time, warnings
+import copy, ctypes, functools, hashlib, math, mmap, os, platform, shlex, statistics, subprocess, tempfile, time, warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
@@ -264,6 +264,7 @@ void q8_linear(const float *x, int B, int K, int prologue, float eps, const int8
         for (int k = 0; k < K; k++) { amax = fmaxf(amax, fabsf(row[k])); ss += row[k] * row[k]; }
         float step = amax > 0.f ? amax / 127.f : 1.f, inv = 1.f / step;
         xs[b] = prologue == 1 ? step / sqrtf(ss / K + eps) : step;     /* the norm only scales the row: fold it in here */
+        if (!isfinite(ss)) xs[b] = NAN;                    /* a NaN or inf in the row: NaN out, as PyTorch's product gives */
         for (int k = 0; k < K; k++) xq[(size_t)b * K + k] = (uint8_t)(lrintf(row[k] * inv) + 128);
     }
     #pragma omp parallel for schedule(static)
@@ -412,26 +413,29 @@ _SIGNATURES = {"q8_linear": [_P, _I, _I, _I, _F, _P, _P, _P, _I, _P, _P],       
                "attend": [_P, _P, _P, _I, _I, _I, _I, _I, _I, _F, _P],
                "f32_linear": [_P, _I, _I, _I, _F, _P, _I, _P, _P]}
 NORM_PROLOGUE, SWIGLU_PROLOGUE = 1, 2     # what the products can do to their input first: RMSNorm it, or silu(gate) * up
-NATIVE_FLAGS = ("-O3", "-march=native", "-ffp-contract=off", "-fopenmp")   # no fused multiply-adds: every build rounds alike
+NATIVE_FLAGS = ("-O3", "-march=native", "-ffp-contract=off", "-fopenmp")   # no implicit fused multiply-adds: the int8
+                                                                             # kernel's builds give the same bits
 
+@functools.cache
 def _kernel_cache() -> Path:
-    "Where built kernels are kept: ~/.cache/llm200m (or $XDG_CACHE_HOME/llm200m), else the temporary directory"
+    "Where built kernels are kept: ~/.cache/llm200m (or $XDG_CACHE_HOME/llm200m), else a private temporary directory"
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "llm200m"
     try: root.mkdir(parents=True, exist_ok=True); return root
-    except OSError: return Path(tempfile.gettempdir())
+    except OSError: return Path(tempfile.mkdtemp(prefix="llm200m-kernels-"))  # (never a shared /tmp path anyone could fill)
 
 def compile_kernels(flags=NATIVE_FLAGS, source: str = KERNELS_C) -> ctypes.CDLL:
     "Build `source` with the system's C compiler (`$CC`, else `cc`) and load it; kept per source, compiler, flags and CPU"
-    cc = os.environ.get("CC", "cc")
+    cc = shlex.split(os.environ.get("CC", "cc"))                               # e.g. CC="ccache gcc"
+    version = subprocess.run([*cc, "--version"], capture_output=True, text=True).stdout.split("\n")[0]
     cpu = platform.processor()
     if os.path.exists("/proc/cpuinfo"): cpu = next((l for l in open("/proc/cpuinfo") if l.startswith(("flags", "Features"))), cpu)
-    lib = _kernel_cache() / f"kernels-{hashlib.sha256(chr(0).join([source, cc, *flags, cpu]).encode()).hexdigest()[:16]}.so"
+    lib = _kernel_cache() / f"kernels-{hashlib.sha256(chr(0).join([source, *cc, version, *flags, cpu]).encode()).hexdigest()[:16]}.so"
     if not lib.exists():                                                      # the CPU is in the key: -march=native code for
         with tempfile.TemporaryDirectory(dir=lib.parent) as tmp:              # one machine can crash on another. Built aside,
             c, so = Path(tmp) / "kernels.c", Path(tmp) / "kernels.so"          # then one rename: processes building at once
             c.write_text(source)                                              # never load half a file
-            done = subprocess.run([cc, *flags, "-shared", "-fPIC", str(c), "-o", str(so), "-lm"], capture_output=True, text=True)
-            if done.returncode: raise RuntimeError(f"{cc} {' '.join(flags)} failed: {done.stderr.strip()[-600:]}")
+            done = subprocess.run([*cc, *flags, "-shared", "-fPIC", str(c), "-o", str(so), "-lm"], capture_output=True, text=True)
+            if done.returncode: raise RuntimeError(f"{' '.join(cc)} {' '.join(flags)} failed: {done.stderr.strip()[-600:]}")
             os.replace(so, lib)
     kernels = ctypes.CDLL(str(lib))
     for name, args in _SIGNATURES.items(): getattr(kernels, name).argtypes, getattr(kernels, name).restype = args, None
@@ -448,14 +452,13 @@ def load_kernels() -> ctypes.CDLL | None:
 
 # %% ../nbs/05_chat_engine.ipynb 41
 def _kernel_rows(call, K: int, N: int, prologue: int, eps: float, *weights):
-    "(x, add=None) -> y: `call` (q8_linear or f32_linear) on rows x (B, K) -> (B, N), the weights' addresses taken once"
-    addresses = [w.data_ptr() for w in weights]
+    "(x, add=None) -> y: `call` (q8_linear or f32_linear) on fp32 rows x (B, K) -> (B, N) with these weights"
     def run(x, add=None):
-        x, y = x.contiguous(), torch.empty(x.size(0), N)                       # (contiguous() is free where it already is)
+        x, y = x.contiguous(), torch.empty(x.size(0), N, dtype=torch.float32, device="cpu")   # whatever the defaults are
         if add is not None: add = add.contiguous()
+        addresses = [w.data_ptr() for w in weights]                            # now: a storage can move (share_memory())
         call(x.data_ptr(), x.size(0), K, prologue, eps, *addresses, N, y.data_ptr(), None if add is None else add.data_ptr())
         return y
-    run.tensors = weights                                                      # the addresses stay valid while `run` lives
     return run
 
 class Int8Linear(nn.Module):
@@ -465,8 +468,8 @@ class Int8Linear(nn.Module):
     def __init__(self, linear: nn.Linear, out: torch.Tensor | None = None):  # out: int8 memory (out, in) for the weights
         super().__init__()
         if linear.bias is not None: raise ValueError("Int8Linear takes Linear layers without a bias (as every llm200m layer is)")
-        if load_kernels() is None: raise RuntimeError("Int8Linear runs on the C kernels, which need a C compiler (`cc`, or $CC): "
-                                                     "none works here. quantize_int8(model, kernels=False) uses PyTorch's int8 instead")
+        if load_kernels() is None: raise RuntimeError("Int8Linear runs on the C kernels, which need a C compiler with OpenMP (`cc`, "
+                                                     "or $CC): none works here. quantize_int8(model, kernels=False) uses PyTorch's int8")
         w = linear.weight.detach().float()
         scale = w.abs().amax(1) / 127                                         # symmetric: w ~ scale * q, q in [-127, 127]
         q = torch.round(w / scale.clamp_min(torch.finfo(torch.float32).tiny)[:, None]).to(torch.int8)   # a zero row stays 0
@@ -476,9 +479,14 @@ class Int8Linear(nn.Module):
         self.in_features, self.out_features = linear.in_features, linear.out_features
 
     def kernel(self, prologue: int = 0, eps: float = 0.0):
-        "(x, add=None) -> y: the kernel's call with this layer's pointers taken once, for a decode step's loop (fp32 rows)"
-        return _kernel_rows(load_kernels().q8_linear, self.in_features, self.out_features, prologue, eps,
-                            self.weight, self.scale, self.weight_sum)
+        "(x, add=None) -> y: the kernel's call, made once for a decode step's loop (fp32 rows)"
+        buffers = self.weight, self.scale, self.weight_sum
+        if [t.dtype for t in buffers] != [torch.int8, torch.float32, torch.int32] or any(t.device.type != "cpu" for t in buffers):
+            raise ValueError(f"Int8Linear's buffers must stay int8, fp32 and int32 on the CPU (its C kernel reads them so): got "
+                             f"{[str(t.dtype) for t in buffers]} on {self.weight.device}. Quantize the fp32 model again instead of converting")
+        if load_kernels() is None: raise RuntimeError("Int8Linear runs on the C kernels, which need a C compiler with OpenMP: none "
+                                                     "works here. Quantize the fp32 model with kernels=False for PyTorch's int8")
+        return _kernel_rows(load_kernels().q8_linear, self.in_features, self.out_features, prologue, eps, *buffers)
 
     def product(self, x, add=None, prologue: int = 0, eps: float = 0.0):
         "Rows (B, in) -> (B, out): `add` + prologue(x) @ W.T; prologue NORM: RMSNorm of x first; SWIGLU: x = gate | up (B, 2 in)"
@@ -501,9 +509,9 @@ def kernel_for(linear: nn.Module, prologue: int = 0, eps: float = 0.0):
     if type(linear) is not nn.Linear or load_kernels() is None: return None
     w = linear.weight
     if linear.bias is not None or w.dtype != torch.float32 or w.device.type != "cpu" or not w.is_contiguous(): return None
-    return _kernel_rows(load_kernels().f32_linear, linear.in_features, linear.out_features, prologue, eps, w.detach())
+    return _kernel_rows(load_kernels().f32_linear, linear.in_features, linear.out_features, prologue, eps, w)
 
-# %% ../nbs/05_chat_engine.ipynb 49
+# %% ../nbs/05_chat_engine.ipynb 51
 QUANTIZE_CHOICES = (None, "int8")
 PACK_CHOICES = (True, "onednn", False)   # huge-page arena, oneDNN-packed, as they are
 
@@ -553,7 +561,7 @@ def prepare_for_inference(model: nn.Module, quantize: str | None = None, pack: b
     if pack is True and w.device.type == "cpu": return place_in_arena(inference)
     return inference
 
-# %% ../nbs/05_chat_engine.ipynb 53
+# %% ../nbs/05_chat_engine.ipynb 55
 def _product(linear: nn.Module):
     "h -> linear(h) on rows (B, in): for a plain Linear one torch.mm on its transposed view (made once)"
     if type(linear) is not nn.Linear: return linear                         # packed or int8 modules: their own call
@@ -580,11 +588,12 @@ class DecodeStep:
         grouped = cfg.n_heads > cfg.n_kv_heads
         self.gqa = {"enable_gqa": True} if grouped else {}
         self.expand_kv = grouped and sdpa_expands_kv(w.device.type, w.dtype, cuda_capability(w.device.index) if w.is_cuda else None)
-        self.kernels = load_kernels() if getattr(model, "kernels", False) else None   # the C kernels run the step (CPU, fp32)
+        on_cpu_fp32 = w.dtype == torch.float32 and w.device.type == "cpu"          # (a prepared copy converted later is not)
+        self.kernels = load_kernels() if getattr(model, "kernels", False) and on_cpu_fp32 else None   # C kernels run the step
         self.layers = [self.plan(layer) for layer in model.layers]
         self.head = self.normed(model.lm_head)
 
-# %% ../nbs/05_chat_engine.ipynb 54
+# %% ../nbs/05_chat_engine.ipynb 56
 @patch
 def kernel(self: DecodeStep, linear: nn.Module, prologue: int = 0):
     "The C call for `linear` (see `kernel_for`) where this step runs kernels, always for an `Int8Linear`; else None"
@@ -625,7 +634,7 @@ def plan(self: DecodeStep, layer: nn.Module):
 @patch
 def norm(self: DecodeStep, x, eps): return x * torch.rsqrt(torch.addmm(eps, x * x, self.mean))  # RMSNorm of rows (B, C), gain folded away
 
-# %% ../nbs/05_chat_engine.ipynb 55
+# %% ../nbs/05_chat_engine.ipynb 57
 @patch
 def attention(self: DecodeStep, q, k, v):  # one query (B, nh, 1, hs) over every cached key (B, nkv, T, hs): no mask to make
     if self.expand_kv: return causal_attention(q, k, v, expand_kv=True)       # K/V heads repeated to the queries' number
@@ -647,7 +656,7 @@ def attention_in_c(self: DecodeStep, cache, B: int, pos: int):
     return attend
 
 
-# %% ../nbs/05_chat_engine.ipynb 56
+# %% ../nbs/05_chat_engine.ipynb 58
 @patch
 def __call__(self: DecodeStep, tokens, cache):  # tokens (B,) -> logits (B, V); the cache moves on one position
     m, B, pos, nh, hs = self.model, tokens.size(0), cache.pos, self.nh, self.hs
@@ -655,7 +664,8 @@ def __call__(self: DecodeStep, tokens, cache):  # tokens (B,) -> logits (B, V); 
         raise ValueError(f"position {pos} is past the context of {m.cfg.context_length}: crop the input to its last tokens")
     x = m.embed_tokens(tokens)                                               # (B, C)
     eps = x.new_full((B, 1), self.eps)                                       # addmm's bias at its full size: no broadcast
-    in_c = self.kernels is not None and type(cache).update is KVCache.update and cache.k.is_contiguous()
+    in_c = (self.kernels is not None and type(cache).update is KVCache.update and cache.k.dtype == torch.float32 and
+            cache.k.device.type == "cpu" and cache.k.is_contiguous() and cache.v.is_contiguous())
     attend = self.attention_in_c(cache, B, pos) if in_c else None          # RoPE, the cache write and attention in C
     if not in_c:
         cos, sin = m.rope_cos[pos:pos + 1], m.rope_sin[pos:pos + 1]          # (1, hs)
@@ -674,7 +684,7 @@ def __call__(self: DecodeStep, tokens, cache):  # tokens (B,) -> logits (B, V); 
     cache.pos += 1
     return self.head(x, eps)
 
-# %% ../nbs/05_chat_engine.ipynb 59
+# %% ../nbs/05_chat_engine.ipynb 61
 @dataclass
 class GenerationStats:
     "What one call of `Engine.stream` did"
@@ -689,7 +699,7 @@ class GenerationStats:
     def decode_tokens_per_s(self) -> float:
         return (self.new_tokens - 1) / self.decode_s if self.new_tokens > 1 and self.decode_s > 0 else float("nan")
 
-# %% ../nbs/05_chat_engine.ipynb 61
+# %% ../nbs/05_chat_engine.ipynb 63
 def check_prompt(idx, cfg) -> None:
     "Raise a ValueError that says what to do if the prompt (B, T) cannot be generated from with a model of shape `cfg`"
     T, C, V = idx.size(1), cfg.context_length, cfg.vocab_size
@@ -727,7 +737,7 @@ def sample_loop(logits, feed, idx, s: SamplingConfig, stop_ids, stats: Generatio
         logits = feed(token)
 
 
-# %% ../nbs/05_chat_engine.ipynb 62
+# %% ../nbs/05_chat_engine.ipynb 64
 def _settings(settings: SamplingConfig | None, overrides: dict) -> SamplingConfig:
     return replace(settings or SamplingConfig(), **overrides)
 
@@ -855,7 +865,7 @@ class Engine:
         return rows
 
 
-# %% ../nbs/05_chat_engine.ipynb 84
+# %% ../nbs/05_chat_engine.ipynb 88
 def copy_bandwidth(n_bytes: int = 256 * 2**20, repeats: int = 5) -> float:
     "Memory bandwidth (bytes/s) of copying a buffer much larger than the CPU caches, counting bytes read + written"
     # random values: on this project's (virtual) build machines a buffer of constants copies at ~71 GB/s and one of
@@ -878,7 +888,7 @@ def weight_bytes_per_token(model: nn.Module) -> int:
         elif isinstance(m, (Int8Linear, DynamicInt8Linear)): total += m.in_features * m.out_features   # one byte per weight
     return total
 
-# %% ../nbs/05_chat_engine.ipynb 87
+# %% ../nbs/05_chat_engine.ipynb 91
 class TokenClock:
     "Records the time each token arrives; also usable as a transformers `generate(streamer=...)`"
     def __init__(self): self.start, self.times = time.perf_counter(), []
@@ -901,7 +911,7 @@ def time_transformers(hf_model, prompt: list[int], new_tokens: int) -> tuple[lis
     clock.times = clock.times[1:]                                               # the streamer first receives the prompt
     return out[0, len(prompt):].tolist(), clock
 
-# %% ../nbs/05_chat_engine.ipynb 89
+# %% ../nbs/05_chat_engine.ipynb 93
 def _speed_row(runs: list, bytes_per_token: int, bandwidth: float) -> dict:
     "One table row from the (tokens, clock) pairs of one contender's timed runs"
     steps = [b - a for _, clock in runs for a, b in zip(clock.times, clock.times[1:])]
@@ -909,7 +919,7 @@ def _speed_row(runs: list, bytes_per_token: int, bandwidth: float) -> dict:
             "decode tokens/s": 1 / statistics.median(steps), "weight MB/token": bytes_per_token / 1e6,
             "roofline tokens/s": bandwidth / bytes_per_token}
 
-# %% ../nbs/05_chat_engine.ipynb 90
+# %% ../nbs/05_chat_engine.ipynb 94
 def benchmark_generation(preset: str = "llm200m", prompt_tokens: int = 32, new_tokens: int = 128, rounds: int = 3,
                          seed: int = 0):
     "A pandas DataFrame of greedy decoding speed at batch 1: ours fp32 and int8 vs transformers' generate(), vs the roofline"
