@@ -174,19 +174,20 @@ def huge_page_arena(n_bytes: int) -> torch.Tensor:
     start = -memory.data_ptr() % page                                               # huge pages begin at 2 MiB boundaries
     return memory[start:start + size - page]
 
-def place_in_arena(model: nn.Module) -> nn.Module:
-    "Copy every Linear weight of `model` (a CPU generation copy) into one huge-page arena, in place"
+def place_in_arena(model: nn.Module, kinds=(nn.Linear,)) -> nn.Module:
+    "Copy the weight of every `kinds` module of `model` (a CPU generation copy) into one huge-page arena, in place"
     table = model.embed_tokens.weight                                               # an LM head still tied to it stays tied
-    linears = [m for m in model.modules() if isinstance(m, nn.Linear) and m.weight is not table]
+    layers = [m for m in model.modules() if isinstance(m, kinds) and m.weight is not table]
     slot = lambda w: -(-w.nbytes // 64) * 64                                        # 64-byte aligned, like malloc's
-    sizes = {id(linear.weight): slot(linear.weight) for linear in linears}          # shared matrices once
+    sizes = {id(layer.weight): slot(layer.weight) for layer in layers}              # shared matrices once
     arena, offset, moved = huge_page_arena(sum(sizes.values())), 0, {}
-    for linear in linears:
-        w = linear.weight
+    for layer in layers:
+        w = layer.weight
         if id(w) not in moved:
-            view = arena[offset:offset + w.nbytes].view(w.dtype).view(w.shape)
-            moved[id(w)], offset = nn.Parameter(view.copy_(w.detach()), requires_grad=False), offset + sizes[id(w)]
-        linear.weight = moved[id(w)]                                                # the copy it replaces can go now
+            view = arena[offset:offset + w.nbytes].view(w.dtype).view(w.shape).copy_(w.detach())
+            moved[id(w)] = nn.Parameter(view, requires_grad=False) if isinstance(w, nn.Parameter) else view  # a buffer stays one
+            offset += sizes[id(w)]
+        layer.weight = moved[id(w)]                                                 # the copy it replaces can go now
     return model
 
 # %% ../nbs/05_chat_engine.ipynb 37
@@ -245,6 +246,24 @@ static void dot4(const uint8_t *a, const int8_t *w, int K, const int32_t *wsum, 
     if (unshift == 0) for (int r = 0; r < 4; r++) out[r] -= 128 * wsum[r];
 }
 
+/* Row x (K) to bytes q = round(x / step) + offset (128: the unsigned form vpdpbusd multiplies; 0: plain int8), where
+   step = the row's largest magnitude / 127. Returns step, or NaN for a row holding a NaN or inf (so its outputs are
+   NaN, as PyTorch's product gives); *ss gets the row's sum of squares. */
+static float quantize_row(const float *row, int K, int offset, uint8_t *q, float *ss) {
+    float amax = 0.f, sum = 0.f;
+    for (int k = 0; k < K; k++) { amax = fmaxf(amax, fabsf(row[k])); sum += row[k] * row[k]; }
+    float step = amax > 0.f ? amax / 127.f : 1.f, inv = 1.f / step;
+    for (int k = 0; k < K; k++) q[k] = (uint8_t)(lrintf(row[k] * inv) + offset);
+    *ss = sum;
+    return isfinite(sum) ? step : NAN;
+}
+
+/* Rows x (B, K) to int8 q (B, K) and their steps (B,): the kernel's own rounding, for a matrix product of many rows */
+void q8_quantize(const float *x, int B, int K, int8_t *q, float *steps) {
+    #pragma omp parallel for schedule(static)
+    for (int b = 0; b < B; b++) { float ss; steps[b] = quantize_row(x + (size_t)b * K, K, 0, (uint8_t *)q + (size_t)b * K, &ss); }
+}
+
 /* y (B, N) = add + (prologue(x) quantized per row) @ w.T * scales, for int8 weights w (N, K) with one scale per row.
    prologue 0: x (B, K) as it is;  1: RMSNorm of x, its gain folded into w;  2: silu(gate) * up of x (B, 2K) = gate | up.
    add (B, N) may be NULL; it may be y itself. */
@@ -260,12 +279,8 @@ void q8_linear(const float *x, int B, int K, int prologue, float eps, const int8
             for (int k = 0; k < K; k++) tb[k] = row[k] / (1.f + expf(-row[k])) * row[K + k];
             row = tb;
         }
-        float amax = 0.f, ss = 0.f;
-        for (int k = 0; k < K; k++) { amax = fmaxf(amax, fabsf(row[k])); ss += row[k] * row[k]; }
-        float step = amax > 0.f ? amax / 127.f : 1.f, inv = 1.f / step;
+        float ss, step = quantize_row(row, K, 128, xq + (size_t)b * K, &ss);
         xs[b] = prologue == 1 ? step / sqrtf(ss / K + eps) : step;     /* the norm only scales the row: fold it in here */
-        if (!isfinite(ss)) xs[b] = NAN;                    /* a NaN or inf in the row: NaN out, as PyTorch's product gives */
-        for (int k = 0; k < K; k++) xq[(size_t)b * K + k] = (uint8_t)(lrintf(row[k] * inv) + 128);
     }
     #pragma omp parallel for schedule(static)
     for (int n = 0; n < N; n += 4) {
@@ -411,7 +426,8 @@ _P, _I, _F = ctypes.c_void_p, ctypes.c_int, ctypes.c_float
 _SIGNATURES = {"q8_linear": [_P, _I, _I, _I, _F, _P, _P, _P, _I, _P, _P],            # what ctypes converts each argument to
                "rope_store": [_P, _I, _I, _I, _I, _P, _P, _P, _P, _P, _I, _I],
                "attend": [_P, _P, _P, _I, _I, _I, _I, _I, _I, _F, _P],
-               "f32_linear": [_P, _I, _I, _I, _F, _P, _I, _P, _P]}
+               "f32_linear": [_P, _I, _I, _I, _F, _P, _I, _P, _P],
+               "q8_quantize": [_P, _I, _I, _P, _P]}
 NORM_PROLOGUE, SWIGLU_PROLOGUE = 1, 2     # what the products can do to their input first: RMSNorm it, or silu(gate) * up
 NATIVE_FLAGS = ("-O3", "-march=native", "-ffp-contract=off", "-fopenmp")   # no implicit fused multiply-adds: the int8
                                                                              # kernel's builds give the same bits
@@ -465,28 +481,31 @@ class Int8Linear(nn.Module):
     "A bias-free Linear with int8 weights (one scale per output row) run by the C kernel; its input is quantized per row"
     NORM, SWIGLU = NORM_PROLOGUE, SWIGLU_PROLOGUE                             # the kernel's prologues (see `product`)
 
-    def __init__(self, linear: nn.Linear, out: torch.Tensor | None = None):  # out: int8 memory (out, in) for the weights
+    def __init__(self, linear: nn.Linear):
         super().__init__()
         if linear.bias is not None: raise ValueError("Int8Linear takes Linear layers without a bias (as every llm200m layer is)")
-        if load_kernels() is None: raise RuntimeError("Int8Linear runs on the C kernels, which need a C compiler with OpenMP (`cc`, "
-                                                     "or $CC): none works here. quantize_int8(model, kernels=False) uses PyTorch's int8")
         w = linear.weight.detach().float()
         scale = w.abs().amax(1) / 127                                         # symmetric: w ~ scale * q, q in [-127, 127]
         q = torch.round(w / scale.clamp_min(torch.finfo(torch.float32).tiny)[:, None]).to(torch.int8)   # a zero row stays 0
-        self.register_buffer("weight", q if out is None else out.copy_(q))
+        self.register_buffer("weight", q)
         self.register_buffer("scale", scale)
         self.register_buffer("weight_sum", q.sum(1, dtype=torch.int32))      # the kernel's correction for its unsigned input
         self.in_features, self.out_features = linear.in_features, linear.out_features
 
-    def kernel(self, prologue: int = 0, eps: float = 0.0):
-        "(x, add=None) -> y: the kernel's call, made once for a decode step's loop (fp32 rows)"
+    def kernels(self):
+        "The C kernels, once this layer's buffers are checked to be what they read"
         buffers = self.weight, self.scale, self.weight_sum
         if [t.dtype for t in buffers] != [torch.int8, torch.float32, torch.int32] or any(t.device.type != "cpu" for t in buffers):
             raise ValueError(f"Int8Linear's buffers must stay int8, fp32 and int32 on the CPU (its C kernel reads them so): got "
                              f"{[str(t.dtype) for t in buffers]} on {self.weight.device}. Quantize the fp32 model again instead of converting")
         if load_kernels() is None: raise RuntimeError("Int8Linear runs on the C kernels, which need a C compiler with OpenMP: none "
                                                      "works here. Quantize the fp32 model with kernels=False for PyTorch's int8")
-        return _kernel_rows(load_kernels().q8_linear, self.in_features, self.out_features, prologue, eps, *buffers)
+        return load_kernels()
+
+    def kernel(self, prologue: int = 0, eps: float = 0.0):
+        "(x, add=None) -> y: the kernel's call, made once for a decode step's loop (fp32 rows)"
+        return _kernel_rows(self.kernels().q8_linear, self.in_features, self.out_features, prologue, eps,
+                            self.weight, self.scale, self.weight_sum)
 
     def product(self, x, add=None, prologue: int = 0, eps: float = 0.0):
         "Rows (B, in) -> (B, out): `add` + prologue(x) @ W.T; prologue NORM: RMSNorm of x first; SWIGLU: x = gate | up (B, 2 in)"
@@ -498,7 +517,15 @@ class Int8Linear(nn.Module):
         return self.kernel(prologue, eps)(x, add)
 
     def forward(self, x):  # (..., in) -> (..., out)
-        return self.product(x.reshape(-1, self.in_features).float().contiguous()).view(*x.shape[:-1], self.out_features)
+        rows = x.reshape(-1, self.in_features).float().contiguous()
+        y = self.product(rows) if rows.size(0) < 16 else self.matmul(rows)
+        return y.view(*x.shape[:-1], self.out_features)
+
+    def matmul(self, x):
+        "Contiguous fp32 rows (B, in), many (a prompt): the kernel's rounding, then PyTorch's int8 matrix product; the same bits"
+        q, step = torch.empty(x.shape, dtype=torch.int8, device="cpu"), torch.empty(x.size(0), 1, dtype=torch.float32, device="cpu")
+        self.kernels().q8_quantize(x.data_ptr(), x.size(0), self.in_features, q.data_ptr(), step.data_ptr())
+        return torch._int_mm(q, self.weight.t()).float() * step * self.scale
 
     def extra_repr(self): return f"in_features={self.in_features}, out_features={self.out_features}, int8 per row (C kernel)"
 
@@ -524,15 +551,7 @@ def _replace_linears(model: nn.Module, make) -> nn.Module:
 
 def quantize_int8(model: nn.Module, kernels: bool = True) -> nn.Module:
     "int8 Linear layers (weights per output row), in place: the C kernel's `Int8Linear` in one huge-page arena, else PyTorch's"
-    if kernels and load_kernels() is not None:
-        slot = lambda linear: -(-linear.weight.numel() // 64) * 64                  # 64-byte aligned rows of bytes
-        arena, offset = huge_page_arena(sum(slot(m) for m in model.modules() if isinstance(m, nn.Linear))), 0
-        def to_int8(linear):
-            nonlocal offset
-            memory = arena[offset:offset + linear.weight.numel()].view(torch.int8).view(linear.weight.shape)
-            offset += slot(linear)
-            return Int8Linear(linear, memory)
-        return _replace_linears(model, to_int8)
+    if kernels and load_kernels() is not None: return place_in_arena(_replace_linears(model, Int8Linear), (Int8Linear,))
     with warnings.catch_warnings():                                               # no compiler: PyTorch's dynamic int8 (fbgemm)
         warnings.filterwarnings("ignore", message=".*torch.ao.quantization is deprecated", category=DeprecationWarning)
         warnings.filterwarnings("ignore", message=".*quantized tensor creation functions", category=UserWarning)
